@@ -1,0 +1,72 @@
+"""The values a RASP program computes at build time, besides s-ops and selectors: atoms
+(int, float, str, bool), lists, dicts and user functions; and the scopes that bind names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasp.graph.nodes import Selector, SOp
+from rasp.syntax import ast
+
+
+@dataclass(eq=False)
+class Function:
+    """A user `def`: its code, the scope it was defined in (live, for late binding), and
+    where its code is (file and the offset its statement spans are relative to)."""
+
+    name: str
+    params: tuple[str, ...]
+    body: tuple[ast.Stmt, ...]
+    returns: ast.Return
+    scope: Scope
+    file: str | None
+    base: int
+    definition: ast.Def = field(repr=False)
+    doc: str | None = None
+
+
+class Scope:
+    """Names bound to values, with a parent scope for lookups that miss."""
+
+    __slots__ = ("vars", "parent")
+
+    def __init__(self, parent: Scope | None = None) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+
+    def find(self, name: str) -> tuple[bool, Any]:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                return True, scope.vars[name]
+            scope = scope.parent
+        return False, None
+
+
+def is_atom(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool))
+
+
+def kind_of(value: Any) -> str:
+    """The kind of a value: s-op, selector, function, list, dict or atom."""
+    if isinstance(value, SOp):
+        return "s-op"
+    if isinstance(value, Selector):
+        return "selector"
+    if isinstance(value, Function):
+        return "function"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return "atom"
+
+
+def describe(value: Any) -> str:
+    """A short text for messages: the RASP name of a node, or the Python value."""
+    if isinstance(value, (SOp, Selector)):
+        return value.label()
+    if isinstance(value, Function):
+        return f"function {value.name}"
+    return repr(value)

@@ -1,0 +1,356 @@
+"""Parse the text of one statement into a syntax tree plus syntax problems. Never raises.
+
+This module and `scanner` are the only users of lark. The grammar is `grammar/rasp.lark`
+(shipped inside the package as `rasp/syntax/rasp.lark`).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import lark
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from rasp.syntax import ast
+from rasp.text import Span
+
+_TOKEN_WORDS = {
+    "SEMICOLON": "`;`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`",
+    "LBRACE": "`{`", "RBRACE": "`}`", "COMMA": "`,`", "COLON": "`:`", "EQUAL": "`=`",
+    "NAME": "a name", "INT": "a number", "FLOAT": "a number", "STRING": "a string",
+    "RETURN": "`return`", "ELSE": "`else`", "IF": "`if`", "IN": "`in`", "FOR": "`for`",
+    "EQ": "`==`", "NE": "`!=`", "LE": "`<=`", "GE": "`>=`", "LT": "`<`", "GT": "`>`",
+    "$END": "end of statement",
+}
+
+
+def grammar_path() -> Path:
+    """The grammar file: inside the installed package, or in the repository's grammar/."""
+    packaged = Path(__file__).with_name("rasp.lark")
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "grammar" / "rasp.lark"
+
+
+@functools.cache
+def _lark() -> lark.Lark:
+    return lark.Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=False,
+    )
+
+
+def _span(meta: Any) -> Span:
+    return Span(meta.start_pos, meta.end_pos)
+
+
+def _tok_span(token: Token) -> Span:
+    return Span(token.start_pos or 0, token.end_pos or 0)
+
+
+def _is_spaced(opener: Token) -> bool:
+    return not str(opener).endswith(tuple(f"{w}(" for w in ("select", "aggregate", "range", "zip", "len")))
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, Any]):
+    """Turns lark's parse tree into `ast` nodes. Spans are offsets into the statement text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[ast.SyntaxProblem] = []
+        self.errors: list[ast.SyntaxProblem] = []
+
+    def _check_name(self, name: ast.Name) -> ast.Name:
+        if name.id in KEYWORDS:
+            self.errors.append(
+                ast.SyntaxProblem("syntax-error", f"`{name.id}` is a keyword, not a name", name.span)
+            )
+        return name
+
+    def _spaced(self, opener: Token) -> bool:
+        spaced = _is_spaced(opener)
+        if spaced:
+            word = str(opener).rstrip("( \t\r\n")
+            self.warnings.append(
+                ast.SyntaxProblem(
+                    "reference-incompatible",
+                    f"`{word} (` with a space: the reference interpreter rejects this; "
+                    f"write `{word}(` without a space",
+                    _tok_span(opener),
+                    warning=True,
+                )
+            )
+        return spaced
+
+    # statements
+    def start(self, meta: Any, c: list[Any]) -> Any:
+        return c[0]
+
+    def expr_statement(self, meta: Any, c: list[Any]) -> ast.ExprStatement:
+        return ast.ExprStatement(_span(meta), c[0])
+
+    def assign(self, meta: Any, c: list[Any]) -> ast.Assign:
+        return ast.Assign(_span(meta), c[0], c[1])
+
+    def load(self, meta: Any, c: list[Any]) -> ast.Load:
+        tok = c[0]
+        return ast.Load(_span(meta), str(tok)[1:-1], _tok_span(tok))
+
+    def draw(self, meta: Any, c: list[Any]) -> ast.Draw:
+        return ast.Draw(_span(meta), c[0], c[1])
+
+    def def_statement(self, meta: Any, c: list[Any]) -> ast.Def:
+        name_tok = c[0]
+        params = c[1] or ()
+        return ast.Def(
+            _span(meta), ast.Name(_tok_span(name_tok), str(name_tok)), params,
+            tuple(c[2:-1]), c[-1],
+        )
+
+    def return_statement(self, meta: Any, c: list[Any]) -> ast.Return:
+        return ast.Return(_span(meta), c[0])
+
+    def for_statement(self, meta: Any, c: list[Any]) -> ast.For:
+        return ast.For(_span(meta), c[0], c[2], tuple(c[3:]))
+
+    def names(self, meta: Any, c: list[Token]) -> tuple[ast.Name, ...]:
+        return tuple(self._check_name(ast.Name(_tok_span(t), str(t))) for t in c)
+
+    def exprs(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(c)
+
+    def directive(self, meta: Any, c: list[Any]) -> Any:
+        return c[0]
+
+    def subset(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    def switch(self, meta: Any, c: list[Token]) -> bool:
+        return str(c[0]) == "on"
+
+    def set_example(self, meta: Any, c: list[Any]) -> ast.SetExample:
+        return ast.SetExample(_span(meta), c[0], c[1])
+
+    def show_example(self, meta: Any, c: list[Any]) -> ast.Directive:
+        return ast.Directive(_span(meta), "show_example", c[0])
+
+    def toggle_examples(self, meta: Any, c: list[Any]) -> ast.Directive:
+        return ast.Directive(_span(meta), "toggle_examples", c[0], c[1])
+
+    def toggle_seq_display(self, meta: Any, c: list[Any]) -> ast.Directive:
+        return ast.Directive(_span(meta), "toggle_seq_display", None, c[1])
+
+    def exit(self, meta: Any, c: list[Any]) -> ast.Directive:
+        return ast.Directive(_span(meta), "exit")
+
+    # expressions
+    def contains(self, meta: Any, c: list[Any]) -> ast.Contains:
+        return ast.Contains(_span(meta), c[0], c[2])
+
+    def conditional(self, meta: Any, c: list[Any]) -> ast.Conditional:
+        return ast.Conditional(_span(meta), c[0], c[1], c[2])
+
+    def binary(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return ast.Binary(_span(meta), str(c[1]), c[0], c[2], _tok_span(c[1]))
+
+    def unary(self, meta: Any, c: list[Any]) -> ast.Unary:
+        return ast.Unary(_span(meta), str(c[0]), c[1], _tok_span(c[0]))
+
+    def index(self, meta: Any, c: list[Any]) -> ast.Index:
+        return ast.Index(_span(meta), c[0], c[1])
+
+    def call(self, meta: Any, c: list[Any]) -> ast.Call:
+        return ast.Call(_span(meta), c[0], c[1] or ())
+
+    def name(self, meta: Any, c: list[Token]) -> ast.Name:
+        return self._check_name(ast.Name(_span(meta), str(c[0])))
+
+    def integer(self, meta: Any, c: list[Token]) -> ast.Number:
+        return ast.Number(_span(meta), int(c[0]))
+
+    def float(self, meta: Any, c: list[Token]) -> ast.Number:
+        return ast.Number(_span(meta), float(c[0]))
+
+    def string(self, meta: Any, c: list[Token]) -> ast.String:
+        return ast.String(_span(meta), str(c[0])[1:-1])
+
+    def paren(self, meta: Any, c: list[Any]) -> ast.Paren:
+        return ast.Paren(_span(meta), c[0])
+
+    def list(self, meta: Any, c: list[Any]) -> ast.ListLiteral:
+        return ast.ListLiteral(_span(meta), c[0] or ())
+
+    def dict(self, meta: Any, c: list[Any]) -> ast.DictLiteral:
+        return ast.DictLiteral(_span(meta), c[0] or ())
+
+    def pairs(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(c)
+
+    def pair(self, meta: Any, c: list[Any]) -> tuple[Any, Any]:
+        return (c[0], c[1])
+
+    def list_comprehension(self, meta: Any, c: list[Any]) -> ast.ListComprehension:
+        return ast.ListComprehension(_span(meta), c[0], c[1], c[3])
+
+    def dict_comprehension(self, meta: Any, c: list[Any]) -> ast.DictComprehension:
+        return ast.DictComprehension(_span(meta), c[0], c[1], c[2], c[4])
+
+    def select(self, meta: Any, c: list[Any]) -> ast.Select:
+        return ast.Select(_span(meta), c[1], c[2], str(c[3]), self._spaced(c[0]))
+
+    def aggregate(self, meta: Any, c: list[Any]) -> ast.Aggregate:
+        return ast.Aggregate(_span(meta), c[1], c[2], c[3], self._spaced(c[0]))
+
+    def _builtin(self, meta: Any, word: str, c: list[Any]) -> ast.Builtin:
+        args = c[1] if isinstance(c[1], tuple) else (c[1],)
+        return ast.Builtin(_span(meta), word, args, self._spaced(c[0]))
+
+    def range(self, meta: Any, c: list[Any]) -> ast.Builtin:
+        return self._builtin(meta, "range", c)
+
+    def zip(self, meta: Any, c: list[Any]) -> ast.Builtin:
+        return self._builtin(meta, "zip", c)
+
+    def len(self, meta: Any, c: list[Any]) -> ast.Builtin:
+        return self._builtin(meta, "len", c)
+
+    def round(self, meta: Any, c: list[Any]) -> ast.Builtin:
+        return ast.Builtin(_span(meta), "round", (c[1],), False)
+
+    def indicator(self, meta: Any, c: list[Any]) -> ast.Builtin:
+        return ast.Builtin(_span(meta), "indicator", (c[1],), False)
+
+
+def _describe(token_type: str) -> str:
+    if token_type in _TOKEN_WORDS:
+        return _TOKEN_WORDS[token_type]
+    if token_type.isupper() and token_type.isalpha():
+        return f"`{token_type.lower()}`"
+    return token_type
+
+
+def _expected(expected: set[str] | frozenset[str] | list[str]) -> str:
+    words = sorted({_describe(t) for t in expected if not t.startswith("__")})
+    if len(words) > 8:
+        return ""
+    return " (expected " + ", ".join(words) + ")" if words else ""
+
+
+def _problem_from(err: UnexpectedInput, text: str) -> ast.SyntaxProblem:
+    if isinstance(err, UnexpectedCharacters):
+        pos = err.pos_in_stream or 0
+        ch = text[pos : pos + 1]
+        if ch == '"':
+            return ast.SyntaxProblem("syntax-error", "unclosed string: `\"` has no closing `\"` on its line",
+                                     Span(pos, pos + 1))
+        if ch == ".":
+            msg = "unexpected `.`: a float is written `digits.digits` (`0.5`, `3.0`)"
+        else:
+            msg = f"unexpected character `{ch}`"
+        return ast.SyntaxProblem("syntax-error", msg, Span(pos, pos + 1))
+    if isinstance(err, UnexpectedEOF):
+        end = len(text.rstrip())
+        return ast.SyntaxProblem("syntax-error", "unexpected end of statement" + _expected(err.expected),
+                                 Span(end, end))
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            end = len(text.rstrip())
+            expected = set(err.expected)
+            opener = _unclosed_opener(text)
+            if opener is not None:
+                return _unclosed_problem(text, opener)
+            if "SEMICOLON" in expected:
+                msg = "missing `;` at the end of the statement"
+            else:
+                msg = "unexpected end of statement" + _expected(expected)
+            return ast.SyntaxProblem("syntax-error", msg, Span(max(end - 1, 0), end))
+        span = _tok_span(tok)
+        value = str(tok)
+        if tok.type == "NE":
+            msg = "`!=` exists only as a select operator; write `not (a == b)`"
+        elif tok.type == "RBRACE" and "RETURN" in err.expected:
+            return ast.SyntaxProblem(
+                "missing-return", "a function body must end with `return ...;`", span
+            )
+        elif tok.type == "EQUAL" and {"EQ", "NE"} & set(err.expected):
+            msg = "`=` is not a comparison: write `==`"
+        elif "SEMICOLON" in err.expected and len(err.expected) > 3:
+            msg = f"unexpected `{value}`: missing `;` before it?"
+        else:
+            msg = f"unexpected `{value}`" + _expected(err.expected)
+        opener = _unclosed_opener(text)
+        if opener is not None and tok.type in ("SEMICOLON", "RBRACE", "RPAR", "RSQB"):
+            return _unclosed_problem(text, opener)
+        return ast.SyntaxProblem("syntax-error", msg, span)
+    return ast.SyntaxProblem("syntax-error", "syntax error", Span(0, len(text)))  # pragma: no cover
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unclosed_opener(text: str) -> int | None:
+    """The offset of the first bracket in `text` that is never closed, if any."""
+    stack: list[int] = []
+    in_string = False
+    in_comment = False
+    for i, ch in enumerate(text):
+        if in_comment:
+            in_comment = ch not in "\r\n"
+        elif in_string:
+            in_string = ch not in '"\r\n'
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            in_comment = True
+        elif ch in _PAIRS:
+            stack.append(i)
+        elif ch in ")]}" and stack and _PAIRS[text[stack[-1]]] == ch:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _unclosed_problem(text: str, opener: int) -> ast.SyntaxProblem:
+    ch = text[opener]
+    return ast.SyntaxProblem(
+        "syntax-error", f"`{ch}` is never closed: add `{_PAIRS[ch]}`", Span(opener, opener + 1)
+    )
+
+
+KEYWORDS = frozenset(
+    "if else for in def return and or not round indicator load draw".split()
+)
+
+
+def parse_statement(text: str) -> tuple[ast.Stmt | None, tuple[ast.SyntaxProblem, ...]]:
+    """Parse one statement's text. Returns its tree (None on a syntax error) and problems."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as err:
+        return None, (_problem_from(err, text),)
+    except lark.exceptions.LarkError as err:  # pragma: no cover - defensive
+        return None, (ast.SyntaxProblem("syntax-error", f"syntax error: {err}", Span(0, len(text))),)
+    to_ast = _ToAst()
+    node = to_ast.transform(tree)
+    if to_ast.errors:
+        return None, tuple(to_ast.errors)
+    return node, tuple(to_ast.warnings)
+
+
+def expected_tokens(text: str) -> set[str]:
+    """The token types the parser would accept after `text` (for completion)."""
+    try:
+        _lark().parse(text)
+    except UnexpectedToken as err:
+        return set(err.expected)
+    except UnexpectedInput:
+        return set()
+    return set()
