@@ -502,11 +502,16 @@ class Builder:
             mean = g.Aggregate(_full_in_selector(), flag, 0, origin)
             return g.Map(">", (mean, g.Constant(0, origin)), None, origin)
         if isinstance(item, g.SOp):
-            if not isinstance(container, (list, dict, str)):
-                raise RaspError("type-mismatch",
-                                f"`in` needs a list, dict or string, got: {describe(container)}",
-                                origin)
+            if not isinstance(container, list) or not all(is_atom(v) for v in container):
+                raise RaspError(
+                    "type-mismatch",
+                    f'"[s-op] in X" expects X to be a list of atoms, got: {describe(container)}',
+                    origin)
             return g.Map("in", (item,), container, origin)
+        if not is_atom(item):
+            raise RaspError("type-mismatch",
+                            f'"A in X" expects A to be an s-op or an atom, got: {describe(item)}',
+                            origin)
         if isinstance(container, Function) or isinstance(item, Function):
             raise RaspError("type-mismatch", "`in` does not apply to functions", origin)
         if not isinstance(container, (list, dict, str)):
@@ -537,7 +542,10 @@ class Builder:
                                 f"cannot index {describe(target)} with an s-op", origin)
             return g.Map("index", (index,), target, origin)
         if isinstance(target, dict):
-            if not is_atom(index) or index not in target:
+            if not is_atom(index):
+                raise RaspError("type-mismatch",
+                                f"dict keys are atoms, got: {describe(index)}", origin)
+            if index not in target:
                 raise RaspError("bad-value", f"index [ {index} ] not in dict.", origin)
             return target[index]
         if isinstance(target, (list, str)):
@@ -595,7 +603,7 @@ class Builder:
         finally:
             self._depth -= 1
             self._file, self._base = saved
-        return results[0] if len(results) == 1 else tuple(results)
+        return results[0] if len(results) == 1 else results
 
     def _builtin(self, name: str, args: list[Any], origin: g.Origin) -> Any:
         if name == "round":
