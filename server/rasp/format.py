@@ -29,7 +29,8 @@ def selector(matrix: list[list[bool]], inp: Any) -> str:
     width = max((len(s) for s in labels), default=1)
     head = " " * (width + 3) + " ".join(s.ljust(width) for s in labels)
     rows = [
-        labels[q].ljust(width) + " | "
+        labels[q].ljust(width)
+        + " | "
         + " ".join(("1" if cell else " ").ljust(width) for cell in row)
         for q, row in enumerate(matrix)
     ]

@@ -37,8 +37,12 @@ class ProgramError:
     python_exception: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "line": self.line,
-                "column": self.column}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 @dataclass
@@ -56,8 +60,13 @@ class Result:
     error: ProgramError | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"stage": "result", "name": self.name, "expr": self.expr,
-                               "input": self.input, "kind": self.kind}
+        out: dict[str, Any] = {
+            "stage": "result",
+            "name": self.name,
+            "expr": self.expr,
+            "input": self.input,
+            "kind": self.kind,
+        }
         if self.error is not None:
             out["error"] = self.error.to_json()
             return out
@@ -94,8 +103,9 @@ class Session:
     def __post_init__(self) -> None:
         self.parsed: ParsedFile = self.parser.parse(self.text)
         search = (self.path.resolve().parent,) if self.path else ()
-        self.builder = Builder(check_on_example=self.check_on_example, search_paths=search,
-                               parser=self.parser)
+        self.builder = Builder(
+            check_on_example=self.check_on_example, search_paths=search, parser=self.parser
+        )
         self.lines = LineIndex(self.text)
         self.file = str(self.path) if self.path else None
         self.errors: list[ProgramError] = []
@@ -105,11 +115,15 @@ class Session:
             for problem in statement.problems:
                 span = problem.span.shift(statement.offset)
                 if problem.warning:
-                    self.warnings.append(Diagnostic(problem.code, problem.message, span,
-                                                    Severity.INFORMATION, self.file))
+                    self.warnings.append(
+                        Diagnostic(
+                            problem.code, problem.message, span, Severity.INFORMATION, self.file
+                        )
+                    )
                 else:
-                    self.errors.append(self._error(problem.code, problem.message, span,
-                                                   statement.span))
+                    self.errors.append(
+                        self._error(problem.code, problem.message, span, statement.span)
+                    )
             for err in self.builder.run_statement(statement, self.file):
                 if err.code == "exit":
                     self.exited = True
@@ -117,32 +131,51 @@ class Session:
                 span = statement.span
                 if err.origin is not None and err.origin.file == self.file:
                     span = err.origin.span
-                self.errors.append(self._error(err.code, err.message, span, statement.span,
-                                               err.python_exception))
+                self.errors.append(
+                    self._error(err.code, err.message, span, statement.span, err.python_exception)
+                )
             if self.exited:
                 break
 
-    def _error(self, code: str, message: str, span: Span, statement: Span,
-               python_exception: str | None = None) -> ProgramError:
+    def _error(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        statement: Span,
+        python_exception: str | None = None,
+    ) -> ProgramError:
         from rasp.runtime.errors import KIND_OF_CODE
 
         line, column = self.lines.position(span.start)
-        return ProgramError(code, KIND_OF_CODE.get(code, "runtime"), message, line + 1,
-                            column + 1, span, statement, python_exception)
+        return ProgramError(
+            code,
+            KIND_OF_CODE.get(code, "runtime"),
+            message,
+            line + 1,
+            column + 1,
+            span,
+            statement,
+            python_exception,
+        )
 
     @property
     def example(self) -> Any:
         return self.builder.example
 
     def diagnostics(self) -> list[Diagnostic]:
-        out = [Diagnostic(e.code, e.message, e.span, Severity.ERROR, self.file)
-               for e in self.errors]
+        out = [
+            Diagnostic(e.code, e.message, e.span, Severity.ERROR, self.file) for e in self.errors
+        ]
         return sorted(out + self.warnings, key=lambda d: (d.span.start, d.span.end))
 
     def top_level(self) -> list[tuple[str, g.SOp | g.Selector]]:
         """The top-level s-ops and selectors, in the order their names were first bound."""
-        return [(name, value) for name, value in self.builder.scope.vars.items()
-                if isinstance(value, (g.SOp, g.Selector)) and name != "out"]
+        return [
+            (name, value)
+            for name, value in self.builder.scope.vars.items()
+            if isinstance(value, (g.SOp, g.Selector)) and name != "out"
+        ]
 
     def evaluate(self, expr_text: str) -> Any:
         """Evaluate an expression in the program's scope (raises RaspError)."""
@@ -160,7 +193,7 @@ class Session:
     def parse_input(self, text: str) -> Any:
         """An input given on the command line: a RASP literal, or a bare word as a string."""
         stripped = text.strip()
-        if stripped and stripped[0] not in "\"[(" and not stripped[0].isdigit():
+        if stripped and stripped[0] not in '"[(' and not stripped[0].isdigit():
             return stripped
         return self.evaluate(stripped)
 

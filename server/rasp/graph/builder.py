@@ -30,13 +30,46 @@ MAX_LIST_LENGTH = 1_000_000
 MAX_LOAD_BYTES = 2_000_000
 
 KEYWORDS = frozenset(
-    "if else not and or out def return range for in zip len get True False".split()
+    [
+        "if",
+        "else",
+        "not",
+        "and",
+        "or",
+        "out",
+        "def",
+        "return",
+        "range",
+        "for",
+        "in",
+        "zip",
+        "len",
+        "get",
+        "True",
+        "False",
+    ]
 )
 BUILTIN_SOPS = ("tokens_str", "tokens_int", "tokens_float", "tokens_bool", "tokens_asis")
 LIBRARY_NAMES = frozenset(
-    "full_s length selector_width has_focus count contains max min average "
-    "load_from_location shift mark_last_instance mark_first_instance select_from_last "
-    "select_from_first sort select_next_identical".split()
+    [
+        "full_s",
+        "length",
+        "selector_width",
+        "has_focus",
+        "count",
+        "contains",
+        "max",
+        "min",
+        "average",
+        "load_from_location",
+        "shift",
+        "mark_last_instance",
+        "mark_first_instance",
+        "select_from_last",
+        "select_from_first",
+        "sort",
+        "select_next_identical",
+    ]
 )
 RESERVED = KEYWORDS | LIBRARY_NAMES | frozenset(BUILTIN_SOPS) | {"indices"}
 LIBRARY_FILE = Path(__file__).resolve().parent.parent / "library.rasp"
@@ -159,8 +192,11 @@ class Builder:
         except RaspError as err:
             return [err.at(self._origin(statement.tree.span))]
         except RecursionError:
-            return [RaspError("limit", "nesting or recursion too deep",
-                              self._origin(statement.tree.span))]
+            return [
+                RaspError(
+                    "limit", "nesting or recursion too deep", self._origin(statement.tree.span)
+                )
+            ]
         return []
 
     def _origin(self, span: Span) -> g.Origin:
@@ -188,15 +224,22 @@ class Builder:
         elif isinstance(stmt, ast.Def):
             self._reserve(stmt.name)
             fn = Function(
-                stmt.name.id, tuple(p.id for p in stmt.params), stmt.body, stmt.returns,
-                scope, self._file, self._base, stmt,
+                stmt.name.id,
+                tuple(p.id for p in stmt.params),
+                stmt.body,
+                stmt.returns,
+                scope,
+                self._file,
+                self._base,
+                stmt,
             )
             scope.vars[stmt.name.id] = fn
         elif isinstance(stmt, ast.For):
             items = self._iterable(self._eval(stmt.iterable, scope), stmt.iterable.span)
             for item in items:
                 values = (
-                    [item] if len(stmt.names) == 1
+                    [item]
+                    if len(stmt.names) == 1
                     else self._unpack(item, len(stmt.names), stmt.iterable.span)
                 )
                 for name, value in zip(stmt.names, values, strict=True):
@@ -250,7 +293,8 @@ class Builder:
         if isinstance(value, (list, str)):
             return list(value)
         raise RaspError(
-            "type-mismatch", f"can only iterate over a list or dict, got: {describe(value)}",
+            "type-mismatch",
+            f"can only iterate over a list or dict, got: {describe(value)}",
             self._origin(span),
         )
 
@@ -286,18 +330,22 @@ class Builder:
             raise RaspError("unknown-file", f"could not find file: {stmt.path}.rasp", origin)
         resolved = path.resolve()
         if resolved in self._loading:
-            raise RaspError("unknown-file", f"load cycle: {stmt.path}.rasp is already loading",
-                            origin)
+            raise RaspError(
+                "unknown-file", f"load cycle: {stmt.path}.rasp is already loading", origin
+            )
         try:
             if resolved.stat().st_size > MAX_LOAD_BYTES:
                 raise RaspError("unknown-file", f"{stmt.path}.rasp is too large to load", origin)
             text = resolved.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise RaspError("unknown-file", f"could not read {stmt.path}.rasp: {exc}",
-                            origin) from None
+            raise RaspError(
+                "unknown-file", f"could not read {stmt.path}.rasp: {exc}", origin
+            ) from None
         inner = Builder(
-            scope=Scope(base_scope()), check_on_example=self.check_on_example,
-            search_paths=self.search_paths, parser=self.parser,
+            scope=Scope(base_scope()),
+            check_on_example=self.check_on_example,
+            search_paths=self.search_paths,
+            parser=self.parser,
         )
         inner.example = self.example
         inner._loading = [*self._loading, resolved]
@@ -332,8 +380,11 @@ class Builder:
             return value
         if is_atom(value):
             return g.Constant(value, self._origin(span))
-        raise RaspError("type-mismatch", f"expected an s-op or an atom, got: {describe(value)}",
-                        self._origin(span))
+        raise RaspError(
+            "type-mismatch",
+            f"expected an s-op or an atom, got: {describe(value)}",
+            self._origin(span),
+        )
 
     def _eval_inner(self, expr: ast.Expr, scope: Scope) -> Any:  # noqa: C901 - one dispatch
         origin = self._origin(expr.span)
@@ -353,8 +404,9 @@ class Builder:
             for key_expr, value_expr in expr.items:
                 key = self._eval(key_expr, scope)
                 if not is_atom(key):
-                    raise RaspError("type-mismatch",
-                                    f"dict keys must be atoms, got: {describe(key)}", origin)
+                    raise RaspError(
+                        "type-mismatch", f"dict keys must be atoms, got: {describe(key)}", origin
+                    )
                 out[key] = self._eval(value_expr, scope)
             return out
         if isinstance(expr, ast.ListComprehension):
@@ -367,8 +419,9 @@ class Builder:
             for inner in self._comprehension_scopes(expr.names, expr.iterable, scope):
                 key = self._eval(expr.key, inner)
                 if not is_atom(key):
-                    raise RaspError("type-mismatch",
-                                    f"dict keys must be atoms, got: {describe(key)}", origin)
+                    raise RaspError(
+                        "type-mismatch", f"dict keys must be atoms, got: {describe(key)}", origin
+                    )
                 result[key] = self._eval(expr.value, inner)
             return result
         if isinstance(expr, ast.Unary):
@@ -403,18 +456,25 @@ class Builder:
             queries = self._eval(expr.queries, scope)
             for value in (keys, queries):
                 if not (isinstance(value, g.SOp) or is_atom(value)):
-                    raise RaspError("type-mismatch",
-                                    f"select expects s-ops or atoms, got: {describe(value)}",
-                                    origin)
-            return g.Select(self._lift(keys, expr.keys.span),
-                            self._lift(queries, expr.queries.span), expr.op, origin)
+                    raise RaspError(
+                        "type-mismatch",
+                        f"select expects s-ops or atoms, got: {describe(value)}",
+                        origin,
+                    )
+            return g.Select(
+                self._lift(keys, expr.keys.span),
+                self._lift(queries, expr.queries.span),
+                expr.op,
+                origin,
+            )
         if isinstance(expr, ast.Aggregate):
             selector = self._eval(expr.selector, scope)
             values = self._eval(expr.values, scope)
             default = 0 if expr.default is None else self._eval(expr.default, scope)
             if not isinstance(selector, g.Selector):
-                raise RaspError("not-a-selector", f"Expected selector, got: {describe(selector)}",
-                                origin)
+                raise RaspError(
+                    "not-a-selector", f"Expected selector, got: {describe(selector)}", origin
+                )
             if not is_atom(default):
                 raise RaspError("not-an-atom", f"Expected atom, got: {describe(default)}", origin)
             return g.Aggregate(selector, self._lift(values, expr.values.span), default, origin)
@@ -442,8 +502,9 @@ class Builder:
         if isinstance(value, g.Selector):
             if op == "not":
                 return g.Combine("not", (value,), origin)
-            raise RaspError("runtime-error", f"Cannot apply {op} to selector(s)", origin,
-                            "TypeError")
+            raise RaspError(
+                "runtime-error", f"Cannot apply {op} to selector(s)", origin, "TypeError"
+            )
         if isinstance(value, g.SOp):
             return g.Map({"not": "not", "-": "neg", "+": "pos"}[op], (value,), None, origin)
         if isinstance(value, Function):
@@ -459,23 +520,37 @@ class Builder:
             if all(selectors):
                 return g.Combine(op, (left, right), origin)
             if any(selectors):
-                raise RaspError("selector-mixing",
-                                "Cannot apply and/or between selector and non-selector", origin)
+                raise RaspError(
+                    "selector-mixing",
+                    "Cannot apply and/or between selector and non-selector",
+                    origin,
+                )
             if isinstance(left, g.SOp) or isinstance(right, g.SOp):
-                return g.Map(op, (self._lift(left, expr.left.span),
-                                  self._lift(right, expr.right.span)), None, origin)
+                return g.Map(
+                    op,
+                    (self._lift(left, expr.left.span), self._lift(right, expr.right.span)),
+                    None,
+                    origin,
+                )
             if isinstance(left, Function) or isinstance(right, Function):
                 raise RaspError("type-mismatch", f"Cannot apply {op} to a function", origin)
             return (left and right) if op == "and" else (left or right)
         if isinstance(left, g.Selector) or isinstance(right, g.Selector):
             raise RaspError("selector-mixing", f"Cannot apply {op} to selector(s)", origin)
         if isinstance(left, g.SOp) or isinstance(right, g.SOp):
-            return g.Map(op, (self._lift(left, expr.left.span),
-                              self._lift(right, expr.right.span)), None, origin)
+            return g.Map(
+                op,
+                (self._lift(left, expr.left.span), self._lift(right, expr.right.span)),
+                None,
+                origin,
+            )
         if isinstance(left, Function) or isinstance(right, Function):
             raise RaspError("type-mismatch", f"Cannot apply {op} to a function", origin)
-        if op == "^" and isinstance(left, int) and isinstance(right, int) and (
-            abs(right) > 10_000 and abs(left) > 1
+        if (
+            op == "^"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and (abs(right) > 10_000 and abs(left) > 1)
         ):
             raise RaspError("limit", "power too large to compute", origin)
         if op == "*" and isinstance(left, (list, str)) and isinstance(right, int):
@@ -486,17 +561,20 @@ class Builder:
 
     def _check_size(self, size: int, origin: g.Origin) -> None:
         if size > MAX_LIST_LENGTH:
-            raise RaspError("limit", f"list of {size} elements is too large "
-                            f"(limit {MAX_LIST_LENGTH})", origin)
+            raise RaspError(
+                "limit", f"list of {size} elements is too large (limit {MAX_LIST_LENGTH})", origin
+            )
 
     def _contains(self, item: Any, container: Any, origin: g.Origin) -> Any:
         if isinstance(item, g.Selector) or isinstance(container, g.Selector):
             raise RaspError("type-mismatch", "`in` does not apply to selectors", origin)
         if isinstance(container, g.SOp):
             if not is_atom(item):
-                raise RaspError("type-mismatch",
-                                f"`in` an s-op needs an atom on the left, got: {describe(item)}",
-                                origin)
+                raise RaspError(
+                    "type-mismatch",
+                    f"`in` an s-op needs an atom on the left, got: {describe(item)}",
+                    origin,
+                )
             same = g.Map("==", (container, g.Constant(item, origin)), None, origin)
             flag = g.Map("indicator", (same,), None, origin)
             mean = g.Aggregate(_full_in_selector(), flag, 0, origin)
@@ -506,18 +584,23 @@ class Builder:
                 raise RaspError(
                     "type-mismatch",
                     f'"[s-op] in X" expects X to be a list of atoms, got: {describe(container)}',
-                    origin)
+                    origin,
+                )
             return g.Map("in", (item,), container, origin)
         if not is_atom(item):
-            raise RaspError("type-mismatch",
-                            f'"A in X" expects A to be an s-op or an atom, got: {describe(item)}',
-                            origin)
+            raise RaspError(
+                "type-mismatch",
+                f'"A in X" expects A to be an s-op or an atom, got: {describe(item)}',
+                origin,
+            )
         if isinstance(container, Function) or isinstance(item, Function):
             raise RaspError("type-mismatch", "`in` does not apply to functions", origin)
         if not isinstance(container, (list, dict, str)):
-            raise RaspError("type-mismatch",
-                            f"`in` needs a list, dict or string, got: {describe(container)}",
-                            origin)
+            raise RaspError(
+                "type-mismatch",
+                f"`in` needs a list, dict or string, got: {describe(container)}",
+                origin,
+            )
         return item in container
 
     def _index(self, target: Any, index: Any, origin: g.Origin) -> Any:
@@ -531,31 +614,40 @@ class Builder:
                     where = g.Map("+", (length, g.Constant(index, origin)), None, origin)
                 selector = g.Select(indices, where, "==", origin)
                 return g.Aggregate(selector, target, 0, origin)
-            raise RaspError("bad-index",
-                            f"index into sequence has to be integer, got: {describe(index)}",
-                            origin)
+            raise RaspError(
+                "bad-index",
+                f"index into sequence has to be integer, got: {describe(index)}",
+                origin,
+            )
         if isinstance(target, g.Selector):
             raise RaspError("type-mismatch", "a selector cannot be indexed", origin)
         if isinstance(index, g.SOp):
             if not isinstance(target, (list, dict, str)):
-                raise RaspError("type-mismatch",
-                                f"cannot index {describe(target)} with an s-op", origin)
+                raise RaspError(
+                    "type-mismatch", f"cannot index {describe(target)} with an s-op", origin
+                )
             return g.Map("index", (index,), target, origin)
         if isinstance(target, dict):
             if not is_atom(index):
-                raise RaspError("type-mismatch",
-                                f"dict keys are atoms, got: {describe(index)}", origin)
+                raise RaspError(
+                    "type-mismatch", f"dict keys are atoms, got: {describe(index)}", origin
+                )
             if index not in target:
                 raise RaspError("bad-value", f"index [ {index} ] not in dict.", origin)
             return target[index]
         if isinstance(target, (list, str)):
             if not isinstance(index, int):
-                raise RaspError("type-mismatch",
-                                f"list index must be an integer, got: {describe(index)}", origin)
+                raise RaspError(
+                    "type-mismatch",
+                    f"list index must be an integer, got: {describe(index)}",
+                    origin,
+                )
             if not -len(target) <= index < len(target):
-                raise RaspError("bad-value",
-                                f"index {index} out of range for list of length {len(target)}",
-                                origin)
+                raise RaspError(
+                    "bad-value",
+                    f"index {index} out of range for list of length {len(target)}",
+                    origin,
+                )
             return target[index]
         raise RaspError("type-mismatch", f"cannot index {describe(target)}", origin)
 
@@ -566,24 +658,34 @@ class Builder:
             if len(args) != 1:
                 raise RaspError(
                     "wrong-arity",
-                    f"wrong number of args for {function.label()}- expected: 1, got: "
-                    f"{len(args)}.", origin)
+                    f"wrong number of args for {function.label()}- expected: 1, got: {len(args)}.",
+                    origin,
+                )
             evaluation = Evaluation([args[0]])
             if isinstance(function, g.SOp):
                 return evaluation.sop(function)[0].tolist()
             return evaluation.selector(function)[0].tolist()
-        raise RaspError("not-implemented",
-                        f"{describe(function)} is not a function: it cannot be applied", origin)
+        raise RaspError(
+            "not-implemented",
+            f"{describe(function)} is not a function: it cannot be applied",
+            origin,
+        )
 
     def _call_function(self, fn: Function, args: list[Any], origin: g.Origin) -> Any:
         if len(args) != len(fn.params):
             raise RaspError(
                 "wrong-arity",
                 f"wrong number of args for {fn.name}- expected: {len(fn.params)}, "
-                f"got: {len(args)}.", origin)
+                f"got: {len(args)}.",
+                origin,
+            )
         if self._depth >= MAX_CALL_DEPTH:
-            raise RaspError("limit", f"calls nested deeper than {MAX_CALL_DEPTH} (in {fn.name}):"
-                            " is the recursion missing a base case?", origin)
+            raise RaspError(
+                "limit",
+                f"calls nested deeper than {MAX_CALL_DEPTH} (in {fn.name}):"
+                " is the recursion missing a base case?",
+                origin,
+            )
         scope = Scope(fn.scope)
         for param, value in zip(fn.params, args, strict=True):
             scope.vars[param] = value
@@ -616,16 +718,21 @@ class Builder:
         if name == "indicator":
             value = args[0]
             if not isinstance(value, g.SOp):
-                raise RaspError("not-an-s-op",
-                                f"indicator operator expects s-op, got: {describe(value)}", origin)
+                raise RaspError(
+                    "not-an-s-op",
+                    f"indicator operator expects s-op, got: {describe(value)}",
+                    origin,
+                )
             return g.Map("indicator", (value,), None, origin)
         if name == "range":
             if not 1 <= len(args) <= 3 or not all(
                 isinstance(a, int) and not isinstance(a, bool) for a in args
             ):
-                raise RaspError("type-mismatch",
-                                f"range expects 1 to 3 ints, got: {', '.join(map(describe, args))}",
-                                origin)
+                raise RaspError(
+                    "type-mismatch",
+                    f"range expects 1 to 3 ints, got: {', '.join(map(describe, args))}",
+                    origin,
+                )
             numbers = range(*args)
             self._check_size(len(numbers), origin)
             return list(numbers)
@@ -637,8 +744,9 @@ class Builder:
             return [list(t) for t in zip(*args, strict=True)]
         if name == "len":
             if not isinstance(args[0], list):
-                raise RaspError("type-mismatch",
-                                f"len expects a list, got: {describe(args[0])}", origin)
+                raise RaspError(
+                    "type-mismatch", f"len expects a list, got: {describe(args[0])}", origin
+                )
             return len(args[0])
         raise AssertionError(name)  # pragma: no cover
 

@@ -46,13 +46,27 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
 }
-_NP_ARITH = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide, "%": np.remainder}
+_NP_ARITH = {
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+    "/": np.true_divide,
+    "%": np.remainder,
+}
 _NP_COMPARE = {
-    "==": np.equal, "!=": np.not_equal, "<": np.less, ">": np.greater,
-    "<=": np.less_equal, ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
+    "<": np.less,
+    ">": np.greater,
+    "<=": np.less_equal,
+    ">=": np.greater_equal,
 }
 _CONVERSIONS: dict[str, Callable[[Any], Any]] = {
-    "str": str, "int": int, "float": float, "bool": bool, "asis": lambda v: v,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "asis": lambda v: v,
 }
 
 
@@ -68,8 +82,7 @@ def check_input(value: Any) -> list[Any]:
         items = list(value)
     else:
         raise InputError(
-            "type-mismatch", "RASP sequences/selectors expect non-empty iterables, got: "
-            f"{value!r}"
+            "type-mismatch", f"RASP sequences/selectors expect non-empty iterables, got: {value!r}"
         )
     if not items:
         raise InputError("type-mismatch", "RASP sequences/selectors expect non-empty iterables")
@@ -78,14 +91,17 @@ def check_input(value: Any) -> list[Any]:
 
 def _python_map(fn: Callable[..., Any], *arrays: Array) -> Array:
     """Apply a Python function elementwise (object arrays: Python's exact semantics)."""
-    return np.frompyfunc(fn, len(arrays), 1)(*[as_object(a) for a in arrays])  # type: ignore[no-any-return]
+    result: Array = np.frompyfunc(fn, len(arrays), 1)(*[as_object(a) for a in arrays])
+    return result
 
 
 def _first_failure(fn: Callable[[Any, Any], Any], a: Array, b: Array, bad: Array) -> Exception:
     where = tuple(np.argwhere(bad)[0])
     try:
-        fn(a[where].item() if a.dtype != object else a[where],
-           b[where].item() if b.dtype != object else b[where])
+        fn(
+            a[where].item() if a.dtype != object else a[where],
+            b[where].item() if b.dtype != object else b[where],
+        )
     except Exception as exc:  # noqa: BLE001 - re-raised as a RASP error by the caller
         return exc
     return ZeroDivisionError("division by zero")
@@ -95,7 +111,8 @@ def truth(a: Array) -> Array:
     if a.dtype == bool:
         return a
     if a.dtype.kind in "iuf":
-        return a != 0
+        nonzero: Array = a != 0
+        return nonzero
     return _python_map(bool, a).astype(bool)
 
 
@@ -114,15 +131,15 @@ def arithmetic(op: str, a: Array, b: Array) -> Array:
                 return _NP_ARITH[op](x, y)  # type: ignore[no-any-return]
         bound = max(_abs_max(x), _abs_max(y))
         safe = {
-            "+": bound < 2**62, "-": bound < 2**62, "*": bound < 2**31,
-            "/": bound <= 2**53, "%": True,
+            "+": bound < 2**62,
+            "-": bound < 2**62,
+            "*": bound < 2**31,
+            "/": bound <= 2**53,
+            "%": True,
         }[op]
         if safe:
             return _NP_ARITH[op](x, y)  # type: ignore[no-any-return]
-    try:
-        return _python_map(fn, a, b)
-    except _PY_ERRORS as exc:
-        raise exc
+    return _python_map(fn, a, b)
 
 
 def _abs_max(a: Array) -> int:
@@ -147,9 +164,13 @@ def unary(op: str, a: Array) -> Array:
     if a.dtype == bool:
         a = a.astype(np.int64)
     if op == "neg":
-        return -a if is_native_numeric(a) and a.dtype.kind == "f" or (
-            a.dtype.kind in "iu" and _abs_max(a) < 2**62
-        ) else _python_map(operator.neg, a)
+        return (
+            -a
+            if is_native_numeric(a)
+            and a.dtype.kind == "f"
+            or (a.dtype.kind in "iu" and _abs_max(a) < 2**62)
+            else _python_map(operator.neg, a)
+        )
     if op == "pos":
         return a if is_native_numeric(a) else _python_map(operator.pos, a)
     if op == "round":
@@ -255,8 +276,10 @@ def aggregate(matrix: Array, values: Array, default: Any) -> Array:
     )
     if means is None and default_native:
         return np.where(one, picked, np.asarray(default, dtype=values.dtype))
-    if means is not None and values.dtype.kind == "f" and (
-        not none.any() or type(default) is float
+    if (
+        means is not None
+        and values.dtype.kind == "f"
+        and (not none.any() or type(default) is float)
     ):
         return np.where(many, means, np.where(one, picked, default))
     out = np.empty(values.shape, dtype=object)

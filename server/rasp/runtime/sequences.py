@@ -57,7 +57,9 @@ def _tag(types: set[type]) -> str:
     if types <= {int, bool, float}:
         return "float"
     if types & {str} and types <= {str, int, float, bool}:
-        raise RaspError("type-mismatch", "attempted to create sequence with vals of different types")
+        raise RaspError(
+            "type-mismatch", "attempted to create sequence with vals of different types"
+        )
     raise RaspError(
         "type-mismatch",
         "attempted to create sequence with illegal val types (vals must be bool, float, int "

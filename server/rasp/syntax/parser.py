@@ -18,11 +18,31 @@ from rasp.syntax import ast
 from rasp.text import Span
 
 _TOKEN_WORDS = {
-    "SEMICOLON": "`;`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`",
-    "LBRACE": "`{`", "RBRACE": "`}`", "COMMA": "`,`", "COLON": "`:`", "EQUAL": "`=`",
-    "NAME": "a name", "INT": "a number", "FLOAT": "a number", "STRING": "a string",
-    "RETURN": "`return`", "ELSE": "`else`", "IF": "`if`", "IN": "`in`", "FOR": "`for`",
-    "EQ": "`==`", "NE": "`!=`", "LE": "`<=`", "GE": "`>=`", "LT": "`<`", "GT": "`>`",
+    "SEMICOLON": "`;`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "COLON": "`:`",
+    "EQUAL": "`=`",
+    "NAME": "a name",
+    "INT": "a number",
+    "FLOAT": "a number",
+    "STRING": "a string",
+    "RETURN": "`return`",
+    "ELSE": "`else`",
+    "IF": "`if`",
+    "IN": "`in`",
+    "FOR": "`for`",
+    "EQ": "`==`",
+    "NE": "`!=`",
+    "LE": "`<=`",
+    "GE": "`>=`",
+    "LT": "`<`",
+    "GT": "`>`",
     "$END": "end of statement",
 }
 
@@ -56,7 +76,9 @@ def _tok_span(token: Token) -> Span:
 
 
 def _is_spaced(opener: Token) -> bool:
-    return not str(opener).endswith(tuple(f"{w}(" for w in ("select", "aggregate", "range", "zip", "len")))
+    return not str(opener).endswith(
+        tuple(f"{w}(" for w in ("select", "aggregate", "range", "zip", "len"))
+    )
 
 
 @v_args(meta=True)
@@ -71,7 +93,9 @@ class _ToAst(Transformer[Token, Any]):
     def _check_name(self, name: ast.Name) -> ast.Name:
         if name.id in KEYWORDS:
             self.errors.append(
-                ast.SyntaxProblem("syntax-error", f"`{name.id}` is a keyword, not a name", name.span)
+                ast.SyntaxProblem(
+                    "syntax-error", f"`{name.id}` is a keyword, not a name", name.span
+                )
             )
         return name
 
@@ -111,8 +135,11 @@ class _ToAst(Transformer[Token, Any]):
         name_tok = c[0]
         params = c[1] or ()
         return ast.Def(
-            _span(meta), ast.Name(_tok_span(name_tok), str(name_tok)), params,
-            tuple(c[2:-1]), c[-1],
+            _span(meta),
+            ast.Name(_tok_span(name_tok), str(name_tok)),
+            params,
+            tuple(c[2:-1]),
+            c[-1],
         )
 
     def return_statement(self, meta: Any, c: list[Any]) -> ast.Return:
@@ -173,22 +200,22 @@ class _ToAst(Transformer[Token, Any]):
     def name(self, meta: Any, c: list[Token]) -> ast.Name:
         return self._check_name(ast.Name(_span(meta), str(c[0])))
 
-    def integer(self, meta: Any, c: list[Token]) -> ast.Number:
+    def int_literal(self, meta: Any, c: list[Token]) -> ast.Number:
         return ast.Number(_span(meta), int(c[0]))
 
-    def float(self, meta: Any, c: list[Token]) -> ast.Number:
+    def float_literal(self, meta: Any, c: list[Token]) -> ast.Number:
         return ast.Number(_span(meta), float(c[0]))
 
-    def string(self, meta: Any, c: list[Token]) -> ast.String:
+    def string_literal(self, meta: Any, c: list[Token]) -> ast.String:
         return ast.String(_span(meta), str(c[0])[1:-1])
 
     def paren(self, meta: Any, c: list[Any]) -> ast.Paren:
         return ast.Paren(_span(meta), c[0])
 
-    def list(self, meta: Any, c: list[Any]) -> ast.ListLiteral:
+    def list_literal(self, meta: Any, c: list[Any]) -> ast.ListLiteral:
         return ast.ListLiteral(_span(meta), c[0] or ())
 
-    def dict(self, meta: Any, c: list[Any]) -> ast.DictLiteral:
+    def dict_literal(self, meta: Any, c: list[Any]) -> ast.DictLiteral:
         return ast.DictLiteral(_span(meta), c[0] or ())
 
     def pairs(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
@@ -213,19 +240,19 @@ class _ToAst(Transformer[Token, Any]):
         args = c[1] if isinstance(c[1], tuple) else (c[1],)
         return ast.Builtin(_span(meta), word, args, self._spaced(c[0]))
 
-    def range(self, meta: Any, c: list[Any]) -> ast.Builtin:
+    def range_call(self, meta: Any, c: list[Any]) -> ast.Builtin:
         return self._builtin(meta, "range", c)
 
-    def zip(self, meta: Any, c: list[Any]) -> ast.Builtin:
+    def zip_call(self, meta: Any, c: list[Any]) -> ast.Builtin:
         return self._builtin(meta, "zip", c)
 
-    def len(self, meta: Any, c: list[Any]) -> ast.Builtin:
+    def len_call(self, meta: Any, c: list[Any]) -> ast.Builtin:
         return self._builtin(meta, "len", c)
 
-    def round(self, meta: Any, c: list[Any]) -> ast.Builtin:
+    def round_call(self, meta: Any, c: list[Any]) -> ast.Builtin:
         return ast.Builtin(_span(meta), "round", (c[1],), False)
 
-    def indicator(self, meta: Any, c: list[Any]) -> ast.Builtin:
+    def indicator_call(self, meta: Any, c: list[Any]) -> ast.Builtin:
         return ast.Builtin(_span(meta), "indicator", (c[1],), False)
 
 
@@ -237,7 +264,7 @@ def _describe(token_type: str) -> str:
     return token_type
 
 
-def _expected(expected: set[str] | frozenset[str] | list[str]) -> str:
+def _expected(expected: Any) -> str:
     words = sorted({_describe(t) for t in expected if not t.startswith("__")})
     if len(words) > 8:
         return ""
@@ -249,8 +276,11 @@ def _problem_from(err: UnexpectedInput, text: str) -> ast.SyntaxProblem:
         pos = err.pos_in_stream or 0
         ch = text[pos : pos + 1]
         if ch == '"':
-            return ast.SyntaxProblem("syntax-error", "unclosed string: `\"` has no closing `\"` on its line",
-                                     Span(pos, pos + 1))
+            return ast.SyntaxProblem(
+                "syntax-error",
+                'unclosed string: `"` has no closing `"` on its line',
+                Span(pos, pos + 1),
+            )
         if ch == ".":
             msg = "unexpected `.`: a float is written `digits.digits` (`0.5`, `3.0`)"
         else:
@@ -258,8 +288,9 @@ def _problem_from(err: UnexpectedInput, text: str) -> ast.SyntaxProblem:
         return ast.SyntaxProblem("syntax-error", msg, Span(pos, pos + 1))
     if isinstance(err, UnexpectedEOF):
         end = len(text.rstrip())
-        return ast.SyntaxProblem("syntax-error", "unexpected end of statement" + _expected(err.expected),
-                                 Span(end, end))
+        return ast.SyntaxProblem(
+            "syntax-error", "unexpected end of statement" + _expected(err.expected), Span(end, end)
+        )
     if isinstance(err, UnexpectedToken):
         tok = err.token
         if tok.type == "$END":
@@ -326,7 +357,21 @@ def _unclosed_problem(text: str, opener: int) -> ast.SyntaxProblem:
 
 
 KEYWORDS = frozenset(
-    "if else for in def return and or not round indicator load draw".split()
+    (
+        "if",
+        "else",
+        "for",
+        "in",
+        "def",
+        "return",
+        "and",
+        "or",
+        "not",
+        "round",
+        "indicator",
+        "load",
+        "draw",
+    )
 )
 
 
@@ -337,7 +382,8 @@ def parse_statement(text: str) -> tuple[ast.Stmt | None, tuple[ast.SyntaxProblem
     except UnexpectedInput as err:
         return None, (_problem_from(err, text),)
     except lark.exceptions.LarkError as err:  # pragma: no cover - defensive
-        return None, (ast.SyntaxProblem("syntax-error", f"syntax error: {err}", Span(0, len(text))),)
+        problem = ast.SyntaxProblem("syntax-error", f"syntax error: {err}", Span(0, len(text)))
+        return None, (problem,)
     to_ast = _ToAst()
     node = to_ast.transform(tree)
     if to_ast.errors:

@@ -1,0 +1,182 @@
+"""The `rasp` command: `run`, `check` and `repl`. Reads files, calls the core, prints.
+
+Exit status: 0 success, 1 errors in the program, 2 usage errors (unknown file, bad option).
+A bad file never gives a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from rasp import format as fmt
+from rasp.graph import nodes as g
+from rasp.program import ProgramError, Result, Session
+from rasp.runtime.errors import RaspError
+
+
+class _Usage(Exception):
+    pass
+
+
+def _read(path_text: str) -> tuple[Path, str]:
+    path = Path(path_text)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _Usage(f"cannot read {path_text}: {exc.strerror or exc}") from None
+    return path, data.decode("utf-8", errors="replace")
+
+
+def _location(path: Path, err: ProgramError) -> str:
+    return f"{path}:{err.line}:{err.column}"
+
+
+def _print_result(result: Result, label: str, out: TextIO) -> None:
+    head = f"{label}({fmt.literal(result.input)})" if result.kind != "value" else label
+    if result.error is not None:
+        out.write(f"{head}: error[{result.error.code}]: {result.error.message}\n")
+    elif result.kind == "s-op":
+        out.write(f"{head} = {fmt.sop(result.values or [], result.type)}\n")
+    elif result.kind == "selector":
+        out.write(f"{head} =\n{fmt.selector(result.matrix or [], result.input)}\n")
+    else:
+        out.write(f"{head} = {fmt.value(result.value)}\n")
+
+
+def _run_file(path: Path, text: str, args: argparse.Namespace, out: TextIO) -> int:
+    session = Session(text, path)
+    status = 1 if session.errors else 0
+    for err in session.errors:
+        if args.json:
+            out.write(json.dumps({"stage": "program", "error": err.to_json()}) + "\n")
+        else:
+            out.write(f"{_location(path, err)}: error[{err.code}]: {err.message}\n")
+    inputs: list[Any] = []
+    for raw in args.input or []:
+        try:
+            inputs.append(session.parse_input(raw))
+        except RaspError as exc:
+            raise _Usage(f"bad --input {raw!r}: {exc.message}") from None
+    if not inputs:
+        inputs = [session.example]
+    targets: list[tuple[str | None, str | None, Any]] = []
+    if args.expr:
+        for expr in args.expr:
+            try:
+                targets.append((None, expr, session.evaluate(expr)))
+            except RaspError as exc:
+                err = session.located(exc)
+                status = 1
+                if args.json:
+                    out.write(
+                        json.dumps(
+                            {
+                                "stage": "result",
+                                "name": None,
+                                "expr": expr,
+                                "input": None,
+                                "kind": "value",
+                                "error": err.to_json(),
+                            }
+                        )
+                        + "\n"
+                    )
+                else:
+                    out.write(f"{expr}: error[{err.code}]: {err.message}\n")
+    else:
+        targets = [(name, None, value) for name, value in session.top_level()]
+    for name, expr, value in targets:
+        for inp in inputs:
+            if not isinstance(value, (g.SOp, g.Selector)) and inp is not inputs[0]:
+                continue
+            result = session.result(value, inp, name, expr)
+            if args.json:
+                out.write(json.dumps(result.to_json()) + "\n")
+            else:
+                _print_result(result, name or expr or "out", out)
+    return status
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    files = [_read(p) for p in args.files]
+    status = 0
+    for i, (path, text) in enumerate(files):
+        if len(files) > 1 and not args.json:
+            out.write(("\n" if i else "") + f"# {path}\n")
+        status = max(status, _run_file(path, text, args, out))
+    return status
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    status = 0
+    for path, text in [_read(p) for p in args.files]:
+        session = Session(text, path)
+        for diagnostic in session.diagnostics():
+            line, column = session.lines.position(diagnostic.span.start)
+            out.write(
+                f"{path}:{line + 1}:{column + 1}: {diagnostic.severity.value}"
+                f"[{diagnostic.code}]: {diagnostic.message}\n"
+            )
+            if diagnostic.severity.value == "error":
+                status = 1
+    return status
+
+
+def cmd_repl(args: argparse.Namespace, out: TextIO) -> int:
+    from rasp.repl import Repl
+
+    return Repl(out).loop(sys.stdin)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rasp", description="The RASP language: run, check, REPL."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run files and print their s-ops and selectors")
+    run.add_argument("files", nargs="+", metavar="FILE")
+    run.add_argument(
+        "--input",
+        action="append",
+        metavar="INPUT",
+        help="a RASP literal such as '\"hello\"' or '[1, 2]' (repeatable)",
+    )
+    run.add_argument(
+        "--expr",
+        action="append",
+        metavar="EXPR",
+        help="an expression to evaluate after the file (repeatable)",
+    )
+    run.add_argument("--json", action="store_true", help="one JSON object per line")
+    check = commands.add_parser("check", help="report diagnostics")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    commands.add_parser("repl", help="an interactive REPL, like the reference's")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    out = sys.stdout
+    handlers = {"run": cmd_run, "check": cmd_check, "repl": cmd_repl}
+    try:
+        return handlers[args.command](args, out)
+    except _Usage as exc:
+        sys.stderr.write(f"rasp: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
