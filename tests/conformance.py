@@ -30,8 +30,11 @@ def session(program: str) -> Session:
 def same(ours: Any, theirs: Any, tolerance: float = 0.0) -> bool:
     """Equal values with equal Python types (1, 1.0 and True differ)."""
     if isinstance(theirs, list):
-        return isinstance(ours, list) and len(ours) == len(theirs) and all(
-            same(a, b, tolerance) for a, b in zip(ours, theirs, strict=True))
+        return (
+            isinstance(ours, list)
+            and len(ours) == len(theirs)
+            and all(same(a, b, tolerance) for a, b in zip(ours, theirs, strict=True))
+        )
     if isinstance(theirs, dict):
         return isinstance(ours, dict) and same(ours.get("dict"), theirs.get("dict"), tolerance)
     if type(ours) is not type(theirs):
@@ -48,8 +51,10 @@ def outcome(case: dict[str, Any]) -> dict[str, Any]:
         if not s.errors:
             return {"kind": "ok"}
         first = s.errors[0]
-        lines = (s.lines.position(first.statement.start)[0] + 1,
-                 s.lines.position(first.statement.end)[0] + 1)
+        lines = (
+            s.lines.position(first.statement.start)[0] + 1,
+            s.lines.position(first.statement.end)[0] + 1,
+        )
         return _error("program", first.kind, first.python_exception, lines)
     try:
         value = s.evaluate(case["expr"])
@@ -70,8 +75,9 @@ def outcome(case: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "selector", "matrix": result.matrix}
 
 
-def _error(stage: str, kind: str, python_exception: str | None,
-           lines: tuple[int, int] | None = None) -> dict[str, Any]:
+def _error(
+    stage: str, kind: str, python_exception: str | None, lines: tuple[int, int] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "error", "stage": stage, "error": kind}
     if kind == "runtime":
         out["python_exception"] = python_exception

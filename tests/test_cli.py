@@ -14,19 +14,33 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "progr
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([RASP, *args], capture_output=True, text=True, input=stdin,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [RASP, *args], capture_output=True, text=True, input=stdin, timeout=120, check=False
+    )
 
 
 def test_run_json_gives_one_result_per_expression_and_input() -> None:
     program = CORPUS / "paper_reverse.rasp"
-    proc = run("run", str(program), "--json", "--input", '"abc"', "--input", "[1, 2]",
-               "--expr", "reverse", "--expr", "select(indices, indices, <)")
+    proc = run(
+        "run",
+        str(program),
+        "--json",
+        "--input",
+        '"abc"',
+        "--input",
+        "[1, 2]",
+        "--expr",
+        "reverse",
+        "--expr",
+        "select(indices, indices, <)",
+    )
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["expr"], r["input"]) for r in records] == [
-        ("reverse", "abc"), ("reverse", [1, 2]),
-        ("select(indices, indices, <)", "abc"), ("select(indices, indices, <)", [1, 2]),
+        ("reverse", "abc"),
+        ("reverse", [1, 2]),
+        ("select(indices, indices, <)", "abc"),
+        ("select(indices, indices, <)", [1, 2]),
     ]
     session = Session(program.read_text(encoding="utf-8"), program)
     expected = session.result(session.evaluate("reverse"), "abc", None, "reverse").to_json()
@@ -49,8 +63,10 @@ def test_run_reports_program_errors_with_locations_and_exit_1(tmp_path: Path) ->
 
 def test_run_prints_like_the_reference(tmp_path: Path) -> None:
     path = tmp_path / "p.rasp"
-    path.write_text('set example "abc"\nr = aggregate(select(indices, length - indices - 1, ==),'
-                    ' tokens);\nn = length;\n')
+    path.write_text(
+        'set example "abc"\nr = aggregate(select(indices, length - indices - 1, ==),'
+        " tokens);\nn = length;\n"
+    )
     proc = run("run", str(path))
     assert proc.stdout.splitlines() == ['r("abc") = [c, b, a] (strings)', 'n("abc") = [3]*3 (ints)']
 

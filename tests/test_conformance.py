@@ -36,7 +36,8 @@ PROGRAM_DIFFERENCES: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
     "quirk_same_line#000": ("10.4 several statements per line are fine", "ok", []),
     "quirk_dangling#000": ("10.4 a missing `;` is a syntax error", "error", [("syntax", 3)]),
     "quirk_swallowed#000": (
-        "10.10 report the syntax error and go on", "error",
+        "10.10 report the syntax error and go on",
+        "error",
         [("syntax", 4), ("undefined_variable", 5)],
     ),
 }
@@ -47,8 +48,9 @@ VALUE_DIFFERENCES: dict[str, tuple[str, Any]] = {
 DELIBERATE = set(SAME_AS) | set(PROGRAM_DIFFERENCES) | set(VALUE_DIFFERENCES)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["id"] not in DELIBERATE],
-                         ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["id"] not in DELIBERATE], ids=lambda c: c["id"]
+)
 def test_matches_reference(case: dict[str, Any]) -> None:
     assert conformance.mismatch(case) is None, conformance.mismatch(case)
 
