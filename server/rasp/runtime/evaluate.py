@@ -257,8 +257,8 @@ def aggregate(matrix: Array, values: Array, default: Any) -> Array:
     means = None
     if many.any():
         if is_native_numeric(values) or numeric_object(values):
-            weights = matrix.astype(np.float64)
-            sums = np.matmul(weights, as_float(values)[:, :, None])[:, :, 0]
+            # einsum, not matmul: no BLAS threads, steady timings on a loaded machine
+            sums = np.einsum("bqk,bk->bq", matrix, as_float(values))
             means = sums / np.maximum(counts, 1)
         else:
             b, q = (int(i) for i in np.argwhere(many)[0])
