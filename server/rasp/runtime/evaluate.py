@@ -238,7 +238,7 @@ def select(keys: Array, queries: Array, op: str) -> Array:
             return np.ones(keys.shape + keys.shape[-1:], dtype=bool)
         else:
             try:
-                _COMPARE[op](keys.ravel()[0], queries.ravel()[0])
+                _COMPARE[op](keys.ravel()[:1].tolist()[0], queries.ravel()[:1].tolist()[0])
             except TypeError as exc:
                 raise from_python(exc) from None
             matrix = _python_map(_COMPARE[op], keys[:, None, :], queries[:, :, None])
