@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from rasp.analysis.cost import cost
 from rasp.graph import nodes as g
 from rasp.program import Session
 
@@ -267,48 +268,9 @@ def test_oracles_cover_all_outcomes() -> None:
     assert any(len(set(oracle_hist2_bos(t)[1:])) > 1 for t in BOS_WORDS)
 
 
-# The reference's counting rules: elementwise work sits on the layer of its deepest input,
-# a select one layer above its deepest input, an aggregate on the later of its selector's
-# layer and its values' layer + 1; the heads of a layer are the distinct selector objects used
-# by the aggregates on it.
-def heads_per_layer(sop: g.SOp) -> list[int]:
-    @functools.cache
-    def layer(node: g.Node) -> int:
-        if isinstance(node, g.Aggregate):
-            return max(layer(node.selector), layer(node.values) + 1)
-        if isinstance(node, g.Select):
-            return max(layer(node.keys), layer(node.queries)) + 1
-        return max((layer(parent) for parent in node.inputs()), default=0)
-
-    nodes = g.ancestors(sop)
-    depth = max((layer(n) for n in nodes if isinstance(n, g.SOp)), default=0)
-    heads: dict[int, set[int]] = {}
-    for node in nodes:
-        if isinstance(node, g.Aggregate):
-            heads.setdefault(layer(node), set()).add(node.selector.id)
-    return [len(heads.get(i, ())) for i in range(1, depth + 1)]
-
-
-def test_heads_per_layer_rules() -> None:
-    """The counting helper itself, on programs whose reference counts are known."""
-    s = Session(
-        "shared = select(indices, indices, <);\n"
-        "a = aggregate(shared, indices) + aggregate(shared, indices * 2);\n"
-        "b = aggregate(select(indices, indices, <), indices)"
-        " + aggregate(select(indices, indices, <), indices);\n"
-        "c = selector_width(select(tokens, tokens, ==));\n"
-        "d = aggregate(select(indices, length - 1, ==), tokens);\n"
-        "e = indices * 2 + 1;\n",
-        None,
-    )
-    assert s.errors == []
-    expected = {"a": [1], "b": [2], "c": [2], "d": [1, 1], "e": []}
-    assert {name: heads_per_layer(s.evaluate(name)) for name in expected} == expected
-
-
 @pytest.mark.parametrize(("program", "name"), sorted(COSTS), ids=lambda v: str(v))
 def test_paper_cost(program: str, name: str) -> None:
-    assert heads_per_layer(session(program).evaluate(name)) == COSTS[(program, name)]
+    assert list(cost(session(program).evaluate(name)).heads) == COSTS[(program, name)]
 
 
 def _rasp_executable() -> str:

@@ -127,6 +127,34 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+def cmd_cost(args: argparse.Namespace, out: TextIO) -> int:
+    from rasp.analysis.cost import Depths, cost
+
+    path, text = _read(args.file)
+    session = Session(text, path)
+    for err in session.errors:
+        sys.stderr.write(f"{_location(path, err)}: error[{err.code}]: {err.message}\n")
+    top = dict(session.top_level())
+    names = args.names or [n for n, v in top.items() if isinstance(v, g.SOp)]
+    depths = Depths()
+    report: dict[str, object] = {}
+    status = 1 if session.errors else 0
+    for name in names:
+        node = top.get(name)
+        if not isinstance(node, g.SOp):
+            sys.stderr.write(f"rasp: {name} is not a top-level s-op of {path}\n")
+            status = 1
+            continue
+        report[name] = cost(node, depths).to_json()
+    if args.json:
+        out.write(json.dumps(report) + "\n")
+    else:
+        for name, data in report.items():
+            assert isinstance(data, dict)
+            out.write(f"{name}: {fmt.cost_line(data)}\n")
+    return status
+
+
 def cmd_repl(args: argparse.Namespace, out: TextIO) -> int:
     from rasp.repl import Repl
 
@@ -155,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="one JSON object per line")
     check = commands.add_parser("check", help="report diagnostics")
     check.add_argument("files", nargs="+", metavar="FILE")
+    cost = commands.add_parser("cost", help="layers, heads per layer and MLP layers of s-ops")
+    cost.add_argument("file", metavar="FILE")
+    cost.add_argument("names", nargs="*", metavar="NAME")
+    cost.add_argument("--json", action="store_true", help="one JSON object")
     commands.add_parser("repl", help="an interactive REPL, like the reference's")
     return parser
 
@@ -166,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
     out = sys.stdout
-    handlers = {"run": cmd_run, "check": cmd_check, "repl": cmd_repl}
+    handlers = {"run": cmd_run, "check": cmd_check, "cost": cmd_cost, "repl": cmd_repl}
     try:
         return handlers[args.command](args, out)
     except _Usage as exc:
