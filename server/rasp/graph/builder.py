@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rasp.graph import nodes as g
-from rasp.graph.values import Function, Scope, describe, is_atom
+from rasp.graph.values import UNKNOWN, Function, Scope, Unknown, describe, is_atom
 from rasp.runtime.errors import RaspError, from_python
 from rasp.runtime.evaluate import Evaluation
 from rasp.syntax import ast
@@ -163,6 +163,7 @@ class Builder:
         self._base = 0
         self._depth = 0
         self._loading: list[Path] = []
+        self.called: set[int] = set()  # id() of every Function called at least once
 
     # ---- running statements ----------------------------------------------------------------
 
@@ -280,6 +281,8 @@ class Builder:
             )
 
     def _unpack(self, value: Any, count: int, span: Span) -> list[Any]:
+        if isinstance(value, Unknown):
+            return [UNKNOWN] * count
         if isinstance(value, (tuple, list, str)) and len(value) == count:
             return list(value)
         got = len(value) if isinstance(value, (tuple, list, str)) else 1
@@ -288,6 +291,8 @@ class Builder:
         )
 
     def _iterable(self, value: Any, span: Span) -> list[Any]:
+        if isinstance(value, Unknown):
+            return [UNKNOWN]  # analyse the body once
         if isinstance(value, dict):
             return list(value.keys())
         if isinstance(value, (list, str)):
@@ -311,6 +316,24 @@ class Builder:
                 self._example_evaluation.selector(value)
         except RaspError as err:
             raise err.at(self._origin(span)) from None
+
+    def check_uncalled(self) -> list[tuple[Function, RaspError]]:
+        """Run the body of every top-level function never called, with unknown arguments, so
+        that undefined names, arity and kind errors inside it are found."""
+        found: list[tuple[Function, RaspError]] = []
+        for value in list(self.scope.vars.values()):
+            if not isinstance(value, Function) or id(value) in self.called:
+                continue
+            saved_check, self.check_on_example = self.check_on_example, False
+            try:
+                self._call_function(value, [UNKNOWN] * len(value.params), None)
+            except RaspError as err:
+                found.append((value, err))
+            except RecursionError:
+                pass
+            finally:
+                self.check_on_example = saved_check
+        return found
 
     # ---- load -----------------------------------------------------------------------------
 
@@ -403,6 +426,8 @@ class Builder:
             out: dict[Any, Any] = {}
             for key_expr, value_expr in expr.items:
                 key = self._eval(key_expr, scope)
+                if isinstance(key, Unknown):
+                    return UNKNOWN
                 if not is_atom(key):
                     raise RaspError(
                         "type-mismatch", f"dict keys must be atoms, got: {describe(key)}", origin
@@ -410,14 +435,17 @@ class Builder:
                 out[key] = self._eval(value_expr, scope)
             return out
         if isinstance(expr, ast.ListComprehension):
-            return [
+            items = [
                 self._eval(expr.element, inner)
                 for inner in self._comprehension_scopes(expr.names, expr.iterable, scope)
             ]
+            return UNKNOWN if any(isinstance(i, Unknown) for i in items) else items
         if isinstance(expr, ast.DictComprehension):
             result: dict[Any, Any] = {}
             for inner in self._comprehension_scopes(expr.names, expr.iterable, scope):
                 key = self._eval(expr.key, inner)
+                if isinstance(key, Unknown):
+                    return UNKNOWN
                 if not is_atom(key):
                     raise RaspError(
                         "type-mismatch", f"dict keys must be atoms, got: {describe(key)}", origin
@@ -432,6 +460,10 @@ class Builder:
             return self._binary(expr, left, right, origin)
         if isinstance(expr, ast.Conditional):
             condition = self._eval(expr.condition, scope)
+            if isinstance(condition, Unknown):
+                self._eval(expr.then, scope)
+                self._eval(expr.otherwise, scope)
+                return UNKNOWN
             if isinstance(condition, g.SOp):
                 then = self._lift(self._eval(expr.then, scope), expr.then.span)
                 otherwise = self._lift(self._eval(expr.otherwise, scope), expr.otherwise.span)
@@ -454,6 +486,8 @@ class Builder:
         if isinstance(expr, ast.Select):
             keys = self._eval(expr.keys, scope)
             queries = self._eval(expr.queries, scope)
+            if isinstance(keys, Unknown) or isinstance(queries, Unknown):
+                return UNKNOWN
             for value in (keys, queries):
                 if not (isinstance(value, g.SOp) or is_atom(value)):
                     raise RaspError(
@@ -471,6 +505,8 @@ class Builder:
             selector = self._eval(expr.selector, scope)
             values = self._eval(expr.values, scope)
             default = 0 if expr.default is None else self._eval(expr.default, scope)
+            if any(isinstance(v, Unknown) for v in (selector, values, default)):
+                return UNKNOWN
             if not isinstance(selector, g.Selector):
                 raise RaspError(
                     "not-a-selector", f"Expected selector, got: {describe(selector)}", origin
@@ -480,6 +516,8 @@ class Builder:
             return g.Aggregate(selector, self._lift(values, expr.values.span), default, origin)
         if isinstance(expr, ast.Builtin):
             args = [self._eval(a, scope) for a in expr.args]
+            if any(isinstance(a, Unknown) for a in args):
+                return UNKNOWN
             return self._builtin(expr.function, args, origin)
         raise AssertionError(expr)  # pragma: no cover
 
@@ -499,6 +537,8 @@ class Builder:
 
     def _unary(self, expr: ast.Unary, value: Any, origin: g.Origin) -> Any:
         op = expr.op
+        if isinstance(value, Unknown):
+            return UNKNOWN
         if isinstance(value, g.Selector):
             if op == "not":
                 return g.Combine("not", (value,), origin)
@@ -515,6 +555,8 @@ class Builder:
 
     def _binary(self, expr: ast.Binary, left: Any, right: Any, origin: g.Origin) -> Any:
         op = expr.op
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return UNKNOWN
         if op in ("and", "or"):
             selectors = isinstance(left, g.Selector), isinstance(right, g.Selector)
             if all(selectors):
@@ -566,6 +608,8 @@ class Builder:
             )
 
     def _contains(self, item: Any, container: Any, origin: g.Origin) -> Any:
+        if isinstance(item, Unknown) or isinstance(container, Unknown):
+            return UNKNOWN
         if isinstance(item, g.Selector) or isinstance(container, g.Selector):
             raise RaspError("type-mismatch", "`in` does not apply to selectors", origin)
         if isinstance(container, g.SOp):
@@ -604,6 +648,8 @@ class Builder:
         return item in container
 
     def _index(self, target: Any, index: Any, origin: g.Origin) -> Any:
+        if isinstance(target, Unknown) or isinstance(index, Unknown):
+            return UNKNOWN
         if isinstance(target, g.SOp):
             if isinstance(index, int) and not isinstance(index, bool):
                 indices = base_scope().vars["indices"]
@@ -652,9 +698,13 @@ class Builder:
         raise RaspError("type-mismatch", f"cannot index {describe(target)}", origin)
 
     def _call(self, function: Any, args: list[Any], expr: ast.Call, origin: g.Origin) -> Any:
+        if isinstance(function, Unknown):
+            return UNKNOWN
         if isinstance(function, Function):
             return self._call_function(function, args, origin)
         if isinstance(function, (g.SOp, g.Selector)):
+            if args and isinstance(args[0], Unknown) and len(args) == 1:
+                return UNKNOWN
             if len(args) != 1:
                 raise RaspError(
                     "wrong-arity",
@@ -671,7 +721,8 @@ class Builder:
             origin,
         )
 
-    def _call_function(self, fn: Function, args: list[Any], origin: g.Origin) -> Any:
+    def _call_function(self, fn: Function, args: list[Any], origin: g.Origin | None) -> Any:
+        self.called.add(id(fn))
         if len(args) != len(fn.params):
             raise RaspError(
                 "wrong-arity",

@@ -26,6 +26,19 @@ class Function:
     doc: str | None = None
 
 
+class Unknown:
+    """A value the analysis cannot know: a parameter of a function body analysed without a
+    call. Every operation on it gives UNKNOWN, so names and arities are still checked."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+
+UNKNOWN = Unknown()
+
+
 class Scope:
     """Names bound to values, with a parent scope for lookups that miss."""
 
@@ -60,6 +73,8 @@ def kind_of(value: Any) -> str:
         return "list"
     if isinstance(value, dict):
         return "dict"
+    if isinstance(value, Unknown):
+        return "unknown"
     return "atom"
 
 
