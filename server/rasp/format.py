@@ -62,5 +62,7 @@ def cost_line(cost: dict[str, Any]) -> str:
     """`2 layers · heads per layer [1, 1] (max 1) · MLPs in layers [0, 1]`."""
     layers = cost["layers"]
     word = "layer" if layers == 1 else "layers"
-    return (f"{layers} {word} · heads per layer {cost['heads']} (max {cost['max_heads']}) · "
-            f"MLPs in layers {cost['mlp_layers']}")
+    return (
+        f"{layers} {word} · heads per layer {cost['heads']} (max {cost['max_heads']}) · "
+        f"MLPs in layers {cost['mlp_layers']}"
+    )

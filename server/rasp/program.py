@@ -163,10 +163,16 @@ class Session:
     def example(self) -> Any:
         return self.builder.example
 
-    def diagnostics(self) -> list[Diagnostic]:
+    def diagnostics(self, *, tracr: bool = False) -> list[Diagnostic]:
+        """Every diagnostic: syntax, program errors, and the static analysis."""
+        from rasp.analysis.check import static_diagnostics
+
         out = [
             Diagnostic(e.code, e.message, e.span, Severity.ERROR, self.file) for e in self.errors
         ]
+        out += static_diagnostics(
+            self.parsed, self.builder, self.file, [e.statement for e in self.errors], tracr=tracr
+        )
         return sorted(out + self.warnings, key=lambda d: (d.span.start, d.span.end))
 
     def top_level(self) -> list[tuple[str, g.SOp | g.Selector]]:

@@ -32,8 +32,12 @@ class Cost:
         return max(self.heads, default=0)
 
     def to_json(self) -> dict[str, object]:
-        return {"layers": self.layers, "heads": list(self.heads), "max_heads": self.max_heads,
-                "mlp_layers": list(self.mlp_layers)}
+        return {
+            "layers": self.layers,
+            "heads": list(self.heads),
+            "max_heads": self.max_heads,
+            "mlp_layers": list(self.mlp_layers),
+        }
 
 
 class Depths:

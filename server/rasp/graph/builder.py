@@ -164,6 +164,7 @@ class Builder:
         self._depth = 0
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
+        self.results: list[g.Node] = []  # every s-op/selector a statement produced
 
     # ---- running statements ----------------------------------------------------------------
 
@@ -206,6 +207,7 @@ class Builder:
     def _exec(self, stmt: ast.Stmt, scope: Scope, top: bool = False) -> None:
         if isinstance(stmt, ast.Assign):
             values = [self._eval(e, scope) for e in stmt.values]
+            self._record(values)
             for value, expr in zip(values, stmt.values, strict=True):
                 self._check(value, expr.span)
             if len(stmt.targets) > 1 and len(values) == 1:
@@ -220,6 +222,7 @@ class Builder:
                 self._bind(scope, target, value)
         elif isinstance(stmt, ast.ExprStatement):
             value = self._eval(stmt.expr, scope)
+            self._record([value])
             self._check(value, stmt.expr.span)
             scope.vars["out"] = value
         elif isinstance(stmt, ast.Def):
@@ -251,6 +254,7 @@ class Builder:
             self._load(stmt, scope)
         elif isinstance(stmt, ast.Draw):
             value = self._eval(stmt.expr, scope)
+            self._record([value])
             self._check(value, stmt.expr.span)
             if stmt.input is not None:
                 self._eval(stmt.input, scope)
@@ -267,6 +271,14 @@ class Builder:
                 raise _Exit()
         else:  # pragma: no cover
             raise AssertionError(stmt)
+
+    def _record(self, values: list[Any]) -> None:
+        """Keep the s-ops and selectors statements produce: the roots of the analysis."""
+        for value in values:
+            if isinstance(value, (g.SOp, g.Selector)):
+                self.results.append(value)
+            elif isinstance(value, list):
+                self._record(value)
 
     def _bind(self, scope: Scope, target: ast.Name, value: Any) -> None:
         self._reserve(target)

@@ -30,8 +30,11 @@ _SEVERITY = {
 
 class RaspServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("rasp-language-server", __version__,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "rasp-language-server",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+        )
         self.parser = StatementParser()
 
 

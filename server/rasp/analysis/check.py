@@ -1,0 +1,423 @@
+"""Static diagnostics: what the analysis finds without running the program on inputs.
+
+Each check says what is wrong and what to write instead. Sources:
+- the syntax tree: `precedence` (RASP's grouping is not Python's), `unused` private names,
+  `duplicate-selector` (one select written twice costs two heads);
+- the graph: `averages-non-numbers`, `default-type-mismatch`, `type-mismatch`,
+  `always-false`, `encoding-conflict`; and, behind a setting, tracr compatibility;
+- bodies of functions that are never called, run with unknown arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from rasp.analysis.encodings import Encodings
+from rasp.analysis.types import Types, always_selects, atom_type, may_select_several
+from rasp.diagnostic import Diagnostic, Severity
+from rasp.graph import nodes as g
+from rasp.graph.builder import Builder, base_scope
+from rasp.syntax import ast
+from rasp.syntax.document import ParsedFile
+from rasp.text import Span
+
+_NUMBERS = ("int", "float", "bool")
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every sub-node of a statement or expression, the node itself first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(ast.children(current)))
+
+
+def statement_nodes(parsed: ParsedFile) -> Iterator[tuple[ast.Statement, object]]:
+    for statement in parsed.statements:
+        if statement.tree is not None:
+            for node in walk(statement.tree):
+                yield statement, node
+
+
+class Checker:
+    def __init__(
+        self,
+        parsed: ParsedFile,
+        builder: Builder,
+        file: str | None,
+        errors: list[Span],
+        *,
+        tracr: bool = False,
+    ) -> None:
+        self.parsed = parsed
+        self.builder = builder
+        self.file = file
+        self.errors = errors
+        self.tracr = tracr
+        self.out: list[Diagnostic] = []
+        self._sample: Any = None
+        self.types = Types()
+        roots = list(builder.results)
+        self.nodes = _unique(n for root in roots for n in g.ancestors(root))
+        self.encodings = Encodings(roots, self.types, base_scope().vars.get("length"))
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        severity: Severity,
+        related: tuple[tuple[str, Span], ...] = (),
+    ) -> None:
+        self.out.append(Diagnostic(code, message, span, severity, self.file, related))
+
+    def run(self) -> list[Diagnostic]:
+        self.uncalled()
+        self.syntax_tree()
+        self.graph()
+        self.conflicts()
+        if self.tracr:
+            self.tracr_checks()
+        return self.out
+
+    # ---- bodies never called --------------------------------------------------------------
+    def uncalled(self) -> None:
+        for fn, err in self.builder.check_uncalled():
+            if err.origin is not None and err.origin.file == self.file:
+                self.add(
+                    err.code,
+                    f"{err.message} (in `{fn.name}`, checked with unknown "
+                    "arguments: it is never called)",
+                    err.origin.span,
+                    Severity.ERROR,
+                )
+
+    # ---- the syntax tree ------------------------------------------------------------------
+    def syntax_tree(self) -> None:
+        assigned: dict[str, Span] = {}
+        used: set[str] = set()
+        for statement, node in statement_nodes(self.parsed):
+            base = statement.offset
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if target.id.startswith("_"):
+                        assigned.setdefault(target.id, target.span.shift(base))
+            elif isinstance(node, ast.Def):
+                if node.name.id.startswith("_"):
+                    assigned.setdefault(node.name.id, node.name.span.shift(base))
+            elif isinstance(node, ast.Name):
+                used.add(node.id)
+            elif isinstance(node, ast.Binary | ast.Contains):
+                self.precedence(node, base)
+        for name, span in assigned.items():
+            if name not in used:
+                self.add(
+                    "unused",
+                    f"`{name}` is private (starts with `_`) and never used",
+                    span,
+                    Severity.HINT,
+                )
+
+    def precedence(self, node: ast.Binary | ast.Contains, base: int) -> None:
+        span = node.span.shift(base)
+        if isinstance(node, ast.Contains):
+            if isinstance(node.container, ast.Binary) and node.container.op in ("and", "or"):
+                self.add(
+                    "precedence",
+                    "`in` binds loosest in RASP: this is `x in (L "
+                    f"{node.container.op} ...)`; write `(x in L) {node.container.op} ...`",
+                    span,
+                    Severity.WARNING,
+                )
+            return
+        if (
+            node.op in ("==", "<", ">", "<=", ">=")
+            and isinstance(node.left, ast.Unary)
+            and (node.left.op == "not")
+        ):
+            self.add(
+                "precedence",
+                f"parsed as `(not a) {node.op} b`: `not` binds tighter than comparisons "
+                f"in RASP; write `not (a {node.op} b)`",
+                span,
+                Severity.WARNING,
+            )
+        elif (
+            node.op in ("and", "or")
+            and isinstance(node.left, ast.Binary)
+            and (node.left.op in ("and", "or") and node.left.op != node.op)
+        ):
+            self.add(
+                "precedence",
+                f"`and` and `or` have equal precedence in RASP and group left: this is "
+                f"`(a {node.left.op} b) {node.op} c`; add parentheses to say which you mean",
+                span,
+                Severity.WARNING,
+            )
+        elif node.op == "%" and isinstance(node.right, ast.Binary) and node.right.op in "*/":
+            self.add(
+                "precedence",
+                f"`%` binds looser than `{node.right.op}` in RASP: this is "
+                f"`a % (b {node.right.op} c)`; write `(a % b) {node.right.op} c` if that "
+                "is what you mean",
+                span,
+                Severity.WARNING,
+            )
+
+    # ---- the graph ------------------------------------------------------------------------
+    def _mine(self, node: g.Node) -> Span | None:
+        if node.origin is None or node.origin.file != self.file:
+            return None
+        span = node.origin.span
+        if any(
+            e.start <= span.start
+            and span.end <= e.end
+            or span.start <= e.start
+            and e.end <= span.end
+            for e in self.errors
+        ):
+            return None  # the program already reports an error here
+        return span
+
+    def duplicate_selectors(self) -> None:
+        """Two selects with the same text feeding aggregates of one layer: one head too many."""
+        from rasp.analysis.cost import Depths
+
+        depths = Depths()
+        reported: set[int] = set()
+        text = self.parsed.text
+        for root in self.builder.results:
+            by_layer: dict[tuple[int, str], g.Select] = {}
+            for node in g.ancestors(root):
+                if not isinstance(node, g.Aggregate) or not isinstance(node.selector, g.Select):
+                    continue
+                select = node.selector
+                span = self._mine(select)
+                if span is None:
+                    continue
+                key = (depths.of(node), re.sub(r"\s+", "", text[span.start : span.end]))
+                first = by_layer.setdefault(key, select)
+                if (
+                    first is not select
+                    and first.origin != select.origin
+                    and (select.id not in reported)
+                ):
+                    reported.add(select.id)
+                    assert first.origin is not None
+                    self.add(
+                        "duplicate-selector",
+                        "the same select is built again and used in the same layer: the "
+                        "reference counts one head per select built; bind it to a name "
+                        "once and reuse the name to save a head",
+                        span,
+                        Severity.HINT,
+                        (("first built here", first.origin.span),),
+                    )
+
+    def graph(self) -> None:
+        self.duplicate_selectors()
+        for node in self.nodes:
+            span = self._mine(node)
+            if span is None:
+                continue
+            if isinstance(node, g.Aggregate):
+                self.aggregate(node, span)
+            elif isinstance(node, g.Map):
+                self.elementwise(node, span)
+
+    def _row_counts(self, selector: g.Selector) -> tuple[int, int] | None:
+        """(fewest, most) keys a query selects on the running example, when it evaluates."""
+        from rasp.runtime.errors import RaspError
+        from rasp.runtime.evaluate import Evaluation
+
+        if self._sample is None:
+            try:
+                self._sample = Evaluation([self.builder.example])
+            except RaspError:
+                return None
+        try:
+            counts = self._sample.selector(selector).sum(axis=2)
+        except RaspError:
+            return None
+        return int(counts.min()), int(counts.max())
+
+    def aggregate(self, node: g.Aggregate, span: Span) -> None:
+        values = self.types.of(node.values)
+        counts = self._row_counts(node.selector)
+        # The running example is evidence: a selector that selects at most one key for every
+        # query there (as in reverse or sort) is taken as one-to-one, to avoid false alarms.
+        one_to_one = counts is not None and counts[1] <= 1
+        several = may_select_several(node.selector) and not one_to_one
+        if several and values in ("str", "bool"):
+            hint = (
+                "wrap the values: `indicator(...)`"
+                if values == "bool"
+                else "use a selector that selects one position"
+            )
+            self.add(
+                "averages-non-numbers",
+                f"this aggregate may select several positions and would average {values} "
+                'values; the reference then fails with "asked to average multiple '
+                f'values, but they are non-numbers"; {hint}',
+                span,
+                Severity.WARNING,
+            )
+        default = atom_type(node.default)
+        never_empty = always_selects(node.selector) or (counts is not None and counts[0] >= 1)
+        if (
+            not never_empty
+            and values in ("str", *_NUMBERS)
+            and ((values == "str") != (default == "str"))
+        ):
+            suggestion = '"_"' if values == "str" else "0"
+            self.add(
+                "default-type-mismatch",
+                f"rows that select nothing get the default {node.default!r} ({default}), "
+                f"which mixes into a {values} s-op and fails; give a {values} default, "
+                f"e.g. `aggregate(..., {suggestion})`",
+                span,
+                Severity.WARNING,
+            )
+
+    def elementwise(self, node: g.Map, span: Span) -> None:
+        args = [self.types.of(a) for a in node.args]
+        if (
+            node.op == "=="
+            and len(args) == 2
+            and "str" in args
+            and (args[0] in _NUMBERS or args[1] in _NUMBERS)
+        ):
+            self.add(
+                "always-false",
+                "comparing str with a number is always False; compare with a string "
+                '(`"1"`) or convert with `tokens_int`',
+                span,
+                Severity.WARNING,
+            )
+        elif self.types.of(node) == "mixed":
+            kinds = " and ".join(args)
+            self.add(
+                "type-mismatch",
+                f"`{_OP_WORDS.get(node.op, node.op)}` cannot combine {kinds} values: an "
+                "s-op holds one type of value",
+                span,
+                Severity.ERROR,
+            )
+
+    def conflicts(self) -> None:
+        for conflict in self.encodings.conflicts():
+            span = self._mine(conflict.node)
+            if span is None:
+                continue
+            related = tuple(
+                (f"{r.encoding}: {r.text}", r.origin.span)
+                for r in (conflict.categorical, conflict.numerical)
+                if r.origin is not None and r.origin.file == self.file
+            )
+            self.add(
+                "encoding-conflict",
+                f"this s-op must be both categorical ({conflict.categorical.text}) and "
+                f"numerical ({conflict.numerical.text}); a compiled transformer cannot "
+                "carry it both ways: convert it first, e.g. `round(x)` for a categorical "
+                "copy",
+                span,
+                Severity.WARNING if self.tracr else Severity.INFORMATION,
+                related,
+            )
+
+    # ---- tracr ----------------------------------------------------------------------------
+    def tracr_checks(self) -> None:
+        length = base_scope().vars.get("length")
+        for node in self.nodes:
+            span = self._mine(node)
+            if span is None:
+                continue
+            if isinstance(node, g.Select):
+                for part in (node.keys, node.queries):
+                    if isinstance(part, g.SOp) and self.encodings.of(part)[0] == "numerical":
+                        self.add(
+                            "tracr-numerical-select",
+                            "tracr: select keys and queries must be categorical; convert "
+                            "first, e.g. `round(x * 100)`",
+                            span,
+                            Severity.INFORMATION,
+                        )
+            elif isinstance(node, g.Aggregate):
+                encoding = self.encodings.of(node)[0]
+                if isinstance(node.selector, g.Combine):
+                    self.add(
+                        "tracr-composite-selector",
+                        "tracr: compiling composite selectors (and/or/not) is not supported",
+                        span,
+                        Severity.INFORMATION,
+                    )
+                if encoding == "categorical" and may_select_several(node.selector):
+                    self.add(
+                        "tracr-categorical-average",
+                        "tracr: a categorical aggregate must select one position; with "
+                        "several the compiled model is silently wrong",
+                        span,
+                        Severity.INFORMATION,
+                    )
+                if encoding == "numerical" and not _zero_one(node.values):
+                    self.add(
+                        "tracr-numerical-values",
+                        "tracr: a numerical aggregate only averages 0/1 values; wrap "
+                        "them in `indicator(...)`",
+                        span,
+                        Severity.INFORMATION,
+                    )
+            elif isinstance(node, g.Map) and length is not None and length in node.args:
+                self.add(
+                    "tracr-length",
+                    "tracr has no compilable `length`; it would be a selector width of "
+                    "an always-true select (1 head and 1 MLP)",
+                    span,
+                    Severity.INFORMATION,
+                )
+
+
+_OP_WORDS = {"neg": "-", "pos": "+", "if": "if/else"}
+
+
+def _zero_one(node: g.SOp) -> bool:
+    if isinstance(node, g.Map) and node.op in (
+        "indicator",
+        "==",
+        "<",
+        ">",
+        "<=",
+        ">=",
+        "and",
+        "or",
+        "not",
+        "in",
+    ):
+        return True
+    if isinstance(node, g.Constant):
+        return node.value in (0, 1)
+    return False
+
+
+def _unique(nodes: Any) -> list[g.Node]:
+    seen: set[int] = set()
+    out = []
+    for node in nodes:
+        if node.id not in seen:
+            seen.add(node.id)
+            out.append(node)
+    return out
+
+
+def static_diagnostics(
+    parsed: ParsedFile,
+    builder: Builder,
+    file: str | None,
+    errors: list[Span],
+    *,
+    tracr: bool = False,
+) -> list[Diagnostic]:
+    return Checker(parsed, builder, file, errors, tracr=tracr).run()
