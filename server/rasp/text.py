@@ -53,3 +53,16 @@ class LineIndex:
         start = self.line_starts[line]
         end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+
+def comment_above(text: str, offset: int) -> str | None:
+    """The `#` comment lines directly above the line holding `offset`, without the `#`."""
+    index = LineIndex(text)
+    line, _ = index.position(offset)
+    found: list[str] = []
+    for number in range(line - 1, -1, -1):
+        stripped = index.line_text(number).strip()
+        if not stripped.startswith("#"):
+            break
+        found.append(stripped.lstrip("#").strip())
+    return " ".join(reversed(found)) or None
