@@ -12,6 +12,7 @@ from typing import Any
 from rasp.diagnostic import Diagnostic, Severity
 from rasp.graph import nodes as g
 from rasp.graph.builder import Builder
+from rasp.graph.incremental import Runner
 from rasp.graph.values import Function, kind_of
 from rasp.runtime.errors import RaspError
 from rasp.runtime.evaluate import Evaluation
@@ -99,19 +100,28 @@ class Session:
     path: Path | None = None
     check_on_example: bool = True
     parser: StatementParser = field(default_factory=StatementParser)
+    runner: Runner | None = None
+    previous: ParsedFile | None = None
 
     def __post_init__(self) -> None:
-        self.parsed: ParsedFile = self.parser.parse(self.text)
-        search = (self.path.resolve().parent,) if self.path else ()
-        self.builder = Builder(
-            check_on_example=self.check_on_example, search_paths=search, parser=self.parser
-        )
-        self.lines = LineIndex(self.text)
+        if self.previous is not None:
+            self.parsed: ParsedFile = self.parser.reparse(self.previous, self.text)
+        else:
+            self.parsed = self.parser.parse(self.text)
         self.file = str(self.path) if self.path else None
+        if self.runner is None:
+            search = (self.path.resolve().parent,) if self.path else ()
+            builder = Builder(
+                check_on_example=self.check_on_example, search_paths=search, parser=self.parser
+            )
+            self.runner = Runner(builder, self.file)
+        self.builder = self.runner.builder
+        self.lines = LineIndex(self.text)
         self.errors: list[ProgramError] = []
         self.warnings: list[Diagnostic] = []
         self.exited = False
-        for statement in self.parsed.statements:
+        for run in self.runner.run(self.parsed):
+            statement = run.statement
             for problem in statement.problems:
                 span = problem.span.shift(statement.offset)
                 if problem.warning:
@@ -124,18 +134,24 @@ class Session:
                     self.errors.append(
                         self._error(problem.code, problem.message, span, statement.span)
                     )
-            for err in self.builder.run_statement(statement, self.file):
-                if err.code == "exit":
-                    self.exited = True
-                    break
+            for err in run.errors:
                 span = statement.span
                 if err.origin is not None and err.origin.file == self.file:
                     span = err.origin.span
                 self.errors.append(
                     self._error(err.code, err.message, span, statement.span, err.python_exception)
                 )
-            if self.exited:
+            if run.exited:
+                self.exited = True
                 break
+
+    def edit(self, text: str) -> Session:
+        """The session of an edited version of this text: only changed statements are parsed
+        again, and only statements whose inputs changed run again. This session is
+        superseded (its scope now belongs to the new one)."""
+        return Session(
+            text, self.path, self.check_on_example, self.parser, self.runner, self.parsed
+        )
 
     def _error(
         self,

@@ -28,6 +28,7 @@ DEFAULT_EXAMPLE = "hello"
 MAX_CALL_DEPTH = 150
 MAX_LIST_LENGTH = 1_000_000
 MAX_LOAD_BYTES = 2_000_000
+MAX_MEMO_NODES = 200_000
 
 KEYWORDS = frozenset(
     [
@@ -158,7 +159,7 @@ class Builder:
         self.search_paths = search_paths
         self.parser = parser or StatementParser()
         self.example: Any = DEFAULT_EXAMPLE
-        self._example_evaluation: Evaluation | None = None
+        self._evaluations: dict[tuple[type, str], Evaluation] = {}
         self._file: str | None = None
         self._base = 0
         self._depth = 0
@@ -224,7 +225,7 @@ class Builder:
             value = self._eval(stmt.expr, scope)
             self._record([value])
             self._check(value, stmt.expr.span)
-            scope.vars["out"] = value
+            scope.set("out", value)
         elif isinstance(stmt, ast.Def):
             self._reserve(stmt.name)
             fn = Function(
@@ -237,7 +238,7 @@ class Builder:
                 self._base,
                 stmt,
             )
-            scope.vars[stmt.name.id] = fn
+            scope.set(stmt.name.id, fn)
         elif isinstance(stmt, ast.For):
             items = self._iterable(self._eval(stmt.iterable, scope), stmt.iterable.span)
             for item in items:
@@ -265,7 +266,6 @@ class Builder:
             except RaspError as err:
                 raise err.at(self._origin(stmt.expr.span)) from None
             self.example = example
-            self._example_evaluation = None
         elif isinstance(stmt, ast.Directive):
             if stmt.kind == "exit":
                 raise _Exit()
@@ -284,7 +284,7 @@ class Builder:
         self._reserve(target)
         if isinstance(value, (g.SOp, g.Selector)) and value.name is None:
             value.name = target.id
-        scope.vars[target.id] = value
+        scope.set(target.id, value)
 
     def _reserve(self, name: ast.Name) -> None:
         if name.id in RESERVED and not self.library:
@@ -315,17 +315,26 @@ class Builder:
             self._origin(span),
         )
 
+    def example_evaluation(self) -> Evaluation:
+        """The memoised evaluation on the running example (kept across runs of a runner)."""
+        key = (type(self.example), repr(self.example))
+        evaluation = self._evaluations.get(key)
+        if evaluation is None or evaluation.size() > MAX_MEMO_NODES:
+            if len(self._evaluations) > 8:
+                self._evaluations.clear()
+            evaluation = self._evaluations[key] = Evaluation([self.example])
+        return evaluation
+
     def _check(self, value: Any, span: Span) -> None:
         """The reference evaluates every new s-op/selector on the running example."""
         if not self.check_on_example or not isinstance(value, (g.SOp, g.Selector)):
             return
-        if self._example_evaluation is None:
-            self._example_evaluation = Evaluation([self.example])
+        evaluation = self.example_evaluation()
         try:
             if isinstance(value, g.SOp):
-                self._example_evaluation.sop(value)
+                evaluation.sop(value)
             else:
-                self._example_evaluation.selector(value)
+                evaluation.selector(value)
         except RaspError as err:
             raise err.at(self._origin(span)) from None
 
@@ -389,10 +398,9 @@ class Builder:
         run = inner.run(inner.parser.parse(text), str(path))
         self._file, self._base = saved
         self.example = inner.example
-        self._example_evaluation = None
         for name, value in inner.scope.vars.items():
             if not name.startswith("_") and name != "out":
-                scope.vars[name] = value
+                scope.set(name, value)
         if run.failures:
             errors = []
             for failure in run.failures:

@@ -39,22 +39,46 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
-class Scope:
-    """Names bound to values, with a parent scope for lookups that miss."""
+MISSING = object()  # a name looked up and not found
 
-    __slots__ = ("vars", "parent")
+
+class Scope:
+    """Names bound to values, with a parent scope for lookups that miss.
+
+    A scope can record what it is asked (`reads`: the first value seen for each name, or
+    MISSING) and what is bound in it (`writes`); the incremental runner uses this to replay
+    a statement whose inputs did not change.
+    """
+
+    __slots__ = ("vars", "parent", "reads", "writes")
 
     def __init__(self, parent: Scope | None = None) -> None:
         self.vars: dict[str, Any] = {}
         self.parent = parent
+        self.reads: dict[str, Any] | None = None
+        self.writes: set[str] | None = None
 
     def find(self, name: str) -> tuple[bool, Any]:
         scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
-                return True, scope.vars[name]
+                value = scope.vars[name]
+                if (
+                    scope.reads is not None
+                    and name not in scope.reads
+                    and (scope.writes is None or name not in scope.writes)
+                ):
+                    scope.reads[name] = value
+                return True, value
+            if scope.reads is not None and name not in scope.reads:
+                scope.reads[name] = MISSING
             scope = scope.parent
         return False, None
+
+    def set(self, name: str, value: Any) -> None:
+        self.vars[name] = value
+        if self.writes is not None:
+            self.writes.add(name)
 
 
 def is_atom(value: Any) -> bool:

@@ -305,6 +305,10 @@ class Evaluation:
         self.n = n
         self._cache: dict[int, Array] = {}
 
+    def size(self) -> int:
+        """How many nodes are memoised."""
+        return len(self._cache)
+
     def sop(self, node: g.SOp) -> Array:
         return self._value(node)
 
