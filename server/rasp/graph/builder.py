@@ -166,6 +166,8 @@ class Builder:
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
         self.results: list[g.Node] = []  # every s-op/selector a statement produced
+        # where the current statement names an input s-op (tokens_int...), for error ranges
+        self._name_origins: dict[int, g.Origin] = {}
 
     # ---- running statements ----------------------------------------------------------------
 
@@ -186,6 +188,8 @@ class Builder:
         if statement.tree is None:
             return []
         self._file, self._base = file, statement.offset
+        self._name_origins.clear()
+        results_before = len(self.results)
         try:
             self._exec(statement.tree, self.scope, top=True)
         except _Exit:
@@ -193,6 +197,7 @@ class Builder:
         except _LoadErrors as errs:
             return errs.errors
         except RaspError as err:
+            del self.results[results_before:]  # a rejected statement defines nothing
             return [err.at(self._origin(statement.tree.span))]
         except RecursionError:
             return [
@@ -336,6 +341,10 @@ class Builder:
             else:
                 evaluation.selector(value)
         except RaspError as err:
+            err.evaluated = True
+            if err.origin is None and err.node is not None:
+                err.origin = self._name_origins.get(err.node.id)  # e.g. `tokens_int` itself
+                err.evaluated = err.origin is None
             raise err.at(self._origin(span)) from None
 
     def check_uncalled(self) -> list[tuple[Function, RaspError]]:
@@ -435,6 +444,8 @@ class Builder:
             found, value = scope.find(expr.id)
             if not found:
                 raise RaspError("undefined-name", f"Undefined variable: {expr.id}", origin)
+            if isinstance(value, g.Node) and value.origin is None:
+                self._name_origins.setdefault(value.id, origin)
             return value
         if isinstance(expr, (ast.Number, ast.String)):
             return expr.value
@@ -533,6 +544,14 @@ class Builder:
                 )
             if not is_atom(default):
                 raise RaspError("not-an-atom", f"Expected atom, got: {describe(default)}", origin)
+            if isinstance(values, g.Selector):
+                raise RaspError(
+                    "type-mismatch",
+                    "attempted to create sequence with illegal val "
+                    f"types: aggregate values must be an s-op or an atom, got: "
+                    f"{describe(values)}",
+                    self._origin(expr.values.span),
+                )
             return g.Aggregate(selector, self._lift(values, expr.values.span), default, origin)
         if isinstance(expr, ast.Builtin):
             args = [self._eval(a, scope) for a in expr.args]
@@ -711,7 +730,8 @@ class Builder:
             if not -len(target) <= index < len(target):
                 raise RaspError(
                     "bad-value",
-                    f"index {index} out of range for list of length {len(target)}",
+                    f"index {index} out of range for "
+                    f"{'string' if isinstance(target, str) else 'list'} of length {len(target)}",
                     origin,
                 )
             return target[index]
@@ -770,7 +790,13 @@ class Builder:
             for value, e in zip(results, fn.returns.values, strict=True):
                 self._check(value, e.span)
         except RaspError as err:
-            if err.origin is None or err.origin.file != saved[0]:
+            # a failure on the running example belongs to the call (the body works for other
+            # arguments); a mistake in the body's own code stays in the body
+            if (
+                err.origin is None
+                or err.origin.file != saved[0]
+                or (err.evaluated and origin is not None)
+            ):
                 err.origin = origin
             raise
         finally:

@@ -105,7 +105,8 @@ def kind_of(value: Any) -> str:
 def describe(value: Any) -> str:
     """A short text for messages: the RASP name of a node, or the Python value."""
     if isinstance(value, (SOp, Selector)):
-        return value.label()
+        kind = "s-op" if isinstance(value, SOp) else "selector"
+        return value.name or f"an unnamed {kind}"
     if isinstance(value, Function):
         return f"function {value.name}"
     return repr(value)

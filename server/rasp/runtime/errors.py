@@ -8,6 +8,8 @@ output and the conformance tests; `python_exception` names the Python exception 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasp.graph.nodes import Origin
 
 KIND_OF_CODE = {
@@ -43,6 +45,8 @@ class RaspError(Exception):
         self.message = message
         self.origin = origin
         self.python_exception = python_exception
+        self.node: Any = None  # the graph node whose evaluation failed, if any
+        self.evaluated = False  # raised while checking a definition on the running example
 
     @property
     def kind(self) -> str:

@@ -204,10 +204,15 @@ def _lookup(container: Any) -> Callable[[Any], Any]:
             return container[key]
         except IndexError:
             raise RaspError(
-                "bad-value", f"index {key} out of range for list of length {len(container)}"
+                "bad-value",
+                f"index {key} out of range for {_kind(container)} of length {len(container)}",
             ) from None
 
     return get
+
+
+def _kind(container: Any) -> str:
+    return "string" if isinstance(container, str) else "list"
 
 
 def lookup(container: Any, keys: Array) -> Array:
@@ -324,9 +329,12 @@ class Evaluation:
                 try:
                     self._cache[current.id] = self._compute(current)
                 except RaspError as err:
+                    err.node = err.node or current
                     raise err.at(current.origin) from None
                 except _PY_ERRORS as exc:
-                    raise from_python(exc, current.origin) from None
+                    failure = from_python(exc, current.origin)
+                    failure.node = current
+                    raise failure from None
         return self._cache[node.id]
 
     def _compute(self, node: g.Node) -> Array:

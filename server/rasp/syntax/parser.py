@@ -283,8 +283,10 @@ def _problem_from(err: UnexpectedInput, text: str) -> ast.SyntaxProblem:
             )
         if ch == ".":
             msg = "unexpected `.`: a float is written `digits.digits` (`0.5`, `3.0`)"
-        else:
+        elif ch.isprintable():
             msg = f"unexpected character `{ch}`"
+        else:
+            msg = f"unexpected character U+{ord(ch):04X}"
         return ast.SyntaxProblem("syntax-error", msg, Span(pos, pos + 1))
     if isinstance(err, UnexpectedEOF):
         end = len(text.rstrip())
@@ -308,7 +310,9 @@ def _problem_from(err: UnexpectedInput, text: str) -> ast.SyntaxProblem:
         value = str(tok)
         if tok.type == "NE":
             msg = "`!=` exists only as a select operator; write `not (a == b)`"
-        elif tok.type == "RBRACE" and "RETURN" in err.expected:
+        elif tok.type == "RBRACE" and (
+            "RETURN" in err.expected or (text.lstrip().startswith("def") and "return" not in text)
+        ):
             return ast.SyntaxProblem(
                 "missing-return", "a function body must end with `return ...;`", span
             )
@@ -379,13 +383,30 @@ def parse_statement(text: str) -> tuple[ast.Stmt | None, tuple[ast.SyntaxProblem
     """Parse one statement's text. Returns its tree (None on a syntax error) and problems."""
     try:
         tree = _lark().parse(text)
+    except RecursionError:
+        return None, (
+            ast.SyntaxProblem(
+                "syntax-error",
+                "this statement is nested too deeply to analyse; split it into several statements",
+                Span(0, len(text)),
+            ),
+        )
     except UnexpectedInput as err:
         return None, (_problem_from(err, text),)
     except lark.exceptions.LarkError as err:  # pragma: no cover - defensive
         problem = ast.SyntaxProblem("syntax-error", f"syntax error: {err}", Span(0, len(text)))
         return None, (problem,)
     to_ast = _ToAst()
-    node = to_ast.transform(tree)
+    try:
+        node = to_ast.transform(tree)
+    except RecursionError:
+        return None, (
+            ast.SyntaxProblem(
+                "syntax-error",
+                "this statement is nested too deeply to analyse; split it into several statements",
+                Span(0, len(text)),
+            ),
+        )
     if to_ast.errors:
         return None, tuple(to_ast.errors)
     return node, tuple(to_ast.warnings)

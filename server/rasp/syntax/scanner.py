@@ -138,15 +138,18 @@ def scan(text: str, pos: int = 0) -> Iterator[tuple[int, int]]:
 
 def dependency_end(text: str, end: int) -> int:
     """The last offset whose text can change where a statement ending at `end` ends: the end
-    of the line after it."""
+    of the first line after it that holds more than blanks or a comment (the scanner looks
+    at that line to decide whether an unfinished statement stops before it)."""
     n = len(text)
-    first = _line_end(text, end, n)
-    return _line_end(text, first + 1, n) if first < n else n
+    m = _LINE_BREAK.search(text, end)
+    while m is not None:
+        start = m.end()
+        m = _LINE_BREAK.search(text, start)
+        line_end = m.start() if m else n
+        content = text[start:line_end].strip(" \t\f\v")
+        if content and not content.startswith("#"):
+            return line_end
+    return n
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _line_end(text: str, pos: int, n: int) -> int:
-    m = _LINE_BREAK.search(text, pos)
-    return m.start() if m else n
