@@ -112,6 +112,18 @@ class Checker:
                 used.add(node.id)
             elif isinstance(node, ast.Binary | ast.Contains):
                 self.precedence(node, base)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.function, ast.Name)
+                and node.function.id in ("numerical", "categorical")
+            ):
+                self.add(
+                    "reference-incompatible",
+                    f"`{node.function.id}(...)` is an encoding annotation of this tool "
+                    "(tracr's vocabulary); the reference interpreter has no such function",
+                    node.span.shift(base),
+                    Severity.INFORMATION,
+                )
         for name, span in assigned.items():
             if name not in used:
                 self.add(

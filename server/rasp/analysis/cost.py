@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from rasp.graph import nodes as g
 
+ANNOTATIONS = ("numerical", "categorical")  # identity maps: no feed-forward work
+
 
 @dataclass(frozen=True)
 class Cost:
@@ -74,7 +76,7 @@ def cost(node: g.Node, depths: Depths | None = None) -> Cost:
     for current in g.ancestors(node):
         if isinstance(current, g.Aggregate):
             heads.setdefault(depths.of(current), set()).add(current.selector.id)
-        elif isinstance(current, g.Map):
+        elif isinstance(current, g.Map) and current.op not in ANNOTATIONS:
             mlps.add(depths.of(current))
     return Cost(
         layers,
@@ -102,7 +104,7 @@ def added_cost(outputs: Iterable[g.Node], parameters: Iterable[g.Node]) -> Cost:
                 continue
             if isinstance(current, g.Aggregate):
                 heads.setdefault(depths.of(current), set()).add(current.selector.id)
-            elif isinstance(current, g.Map):
+            elif isinstance(current, g.Map) and current.op not in ANNOTATIONS:
                 mlps.add(depths.of(current))
     return Cost(
         layers,

@@ -46,6 +46,7 @@ class Encodings:
         self._parent: dict[int, int] = {}
         self._forced: dict[int, dict[str, Reason]] = {}
         self._nodes: dict[int, g.SOp] = {}
+        self._own: dict[int, dict[str, Reason]] = {}  # reasons forced on the node itself
         self.length = length
         seen: set[int] = set()
         for root in roots:
@@ -70,8 +71,10 @@ class Encodings:
                 self._forced.setdefault(rb, {}).setdefault(enc, reason)
 
     def _force(self, node: g.SOp, encoding: str, text: str, origin: g.Origin | None) -> None:
+        reason = Reason(encoding, text, origin)
+        self._own.setdefault(node.id, {}).setdefault(encoding, reason)
         root = self._find(node.id)
-        self._forced.setdefault(root, {}).setdefault(encoding, Reason(encoding, text, origin))
+        self._forced.setdefault(root, {}).setdefault(encoding, reason)
 
     def _constrain(self, node: g.Node) -> None:
         if isinstance(node, g.SOp):
@@ -120,17 +123,26 @@ class Encodings:
     def of(self, node: g.SOp) -> tuple[str, Reason | None]:
         """The encoding of `node` and the reason it is forced (None: the default)."""
         forced = self._forced.get(self._find(node.id), {})
-        if "numerical" in forced and "categorical" not in forced:
-            return "numerical", forced["numerical"]
-        if "categorical" in forced:
-            return "categorical", forced["categorical"]
-        return "categorical", None
+        own = self._own.get(node.id, {})
+        encoding = (
+            "numerical"
+            if "numerical" in forced and "categorical" not in forced
+            else ("categorical")
+        )
+        if encoding in own:
+            return encoding, own[encoding]
+        return encoding, forced.get(encoding)
 
     def conflicts(self) -> list[Conflict]:
+        """One conflict per set of nodes forced both ways, placed on its most telling member:
+        a node forced itself, named if possible, created first."""
+        members: dict[int, list[g.SOp]] = {}
+        for node in self._nodes.values():
+            members.setdefault(self._find(node.id), []).append(node)
         out = []
         for root, forced in self._forced.items():
-            if "numerical" in forced and "categorical" in forced:
-                node = self._nodes.get(root)
-                if node is not None:
-                    out.append(Conflict(node, forced["categorical"], forced["numerical"]))
+            if "numerical" in forced and "categorical" in forced and root in members:
+                node = min(members[root], key=lambda n: (n.id not in self._own,
+                                                         n.name is None, n.id))
+                out.append(Conflict(node, forced["categorical"], forced["numerical"]))
         return out

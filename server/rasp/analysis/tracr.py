@@ -40,6 +40,8 @@ def estimate(node: g.SOp, length: g.Node | None = None) -> Cost:
             at = before + 1 if before % 2 == 0 else before + 2  # next attention sub-layer
             level[current.id] = at
             heads[at] = heads.get(at, 0) + 1
+        elif isinstance(current, g.Map) and current.op in ("numerical", "categorical"):
+            level[current.id] = level[current.args[0].id]
         elif isinstance(current, g.Map):
             sops = [a for a in current.args if not isinstance(a, g.Constant)]
             inner = sops[0] if len(sops) == 1 else None

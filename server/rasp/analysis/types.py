@@ -87,6 +87,8 @@ def map_type(op: str, args: list[str], param: Any = None) -> str:
         return "bool"
     if op in ("round", "indicator"):
         return "int"
+    if op in ("numerical", "categorical"):
+        return args[0]
     if "unknown" in args:
         return "unknown"
     if op in ("neg", "pos"):

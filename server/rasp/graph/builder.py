@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from rasp.graph import nodes as g
-from rasp.graph.values import UNKNOWN, Function, Scope, Unknown, describe, is_atom
+from rasp.graph.values import (
+    UNKNOWN,
+    Annotation,
+    Function,
+    Scope,
+    Unknown,
+    describe,
+    is_atom,
+)
 from rasp.runtime.errors import RaspError, from_python
 from rasp.runtime.evaluate import Evaluation
 from rasp.syntax import ast
@@ -29,6 +37,7 @@ MAX_CALL_DEPTH = 150
 MAX_LIST_LENGTH = 1_000_000
 MAX_LOAD_BYTES = 2_000_000
 MAX_MEMO_NODES = 200_000
+MAX_LOOP_ITERATIONS = 10_000
 
 KEYWORDS = frozenset(
     [
@@ -133,6 +142,8 @@ def base_scope() -> Scope:
     scope.vars["True"] = True
     scope.vars["False"] = False
     scope.vars["tokens"] = scope.vars["tokens_str"]
+    scope.vars["numerical"] = Annotation("numerical")
+    scope.vars["categorical"] = Annotation("categorical")
     builder = Builder(scope=scope, library=True)
     text = LIBRARY_FILE.read_text(encoding="utf-8")
     run = builder.run(StatementParser().parse(text), str(LIBRARY_FILE))
@@ -246,6 +257,10 @@ class Builder:
             scope.set(stmt.name.id, fn)
         elif isinstance(stmt, ast.For):
             items = self._iterable(self._eval(stmt.iterable, scope), stmt.iterable.span)
+            if len(items) > MAX_LOOP_ITERATIONS:
+                raise RaspError("limit", f"a loop of {len(items)} iterations is more than this "
+                                f"tool analyses ({MAX_LOOP_ITERATIONS})",
+                                self._origin(stmt.iterable.span))
             for item in items:
                 values = (
                     [item]
@@ -742,6 +757,12 @@ class Builder:
             return UNKNOWN
         if isinstance(function, Function):
             return self._call_function(function, args, origin)
+        if isinstance(function, Annotation):
+            if len(args) != 1 or not isinstance(args[0], g.SOp):
+                raise RaspError(
+                    "type-mismatch", f"{function.encoding}(...) expects one s-op", origin
+                )
+            return g.Map(function.encoding, (args[0],), None, origin)
         if isinstance(function, (g.SOp, g.Selector)):
             if args and isinstance(args[0], Unknown) and len(args) == 1:
                 return UNKNOWN

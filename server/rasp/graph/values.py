@@ -39,6 +39,14 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """`numerical(x)` / `categorical(x)`: state how a transformer carries x (tracr's
+    vocabulary). Identity at run time; an addition to the reference language."""
+
+    encoding: str
+
+
 MISSING = object()  # a name looked up and not found
 
 

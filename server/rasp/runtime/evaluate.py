@@ -385,4 +385,6 @@ class Evaluation:
             return membership(args[0], node.param)
         if op == "index":
             return lookup(node.param, args[0])
+        if op in ("numerical", "categorical"):
+            return args[0]
         return unary(op, args[0])
