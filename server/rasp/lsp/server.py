@@ -1,24 +1,40 @@
-"""The pygls server: keeps open documents, runs the program on every change and publishes
-its diagnostics. (Hover, lenses and the other features come with the language-server issue.)
+"""The pygls language server. Handlers are glue: find the document, ask the core, convert.
 
-Documents are synchronised in full for now: pygls splits lines with `str.splitlines()`,
-which breaks on form feeds and U+2028 and would misplace incremental edits.
+Analysis (parse, graph build, static diagnostics) runs on every change, incrementally, in the
+server process and never evaluates on inputs. Evaluation on sample inputs (the running example
+of each statement and `rasp.examples`) runs in the worker process (`rasp.lsp.evaluation`),
+debounced, with a time limit; its answer feeds runtime diagnostics, code lenses, hover values
+and `rasp/evaluate`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from dataclasses import dataclass, field
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from rasp import __version__
+from rasp import format as fmt
+from rasp.analysis.cost import cost
+from rasp.describe import BUILTIN_DOCS, Describer
 from rasp.diagnostic import Diagnostic, Severity
-from rasp.program import Session
-from rasp.syntax.document import StatementParser
-from rasp.text import LineIndex
+from rasp.graph import nodes as g
+from rasp.graph.builder import base_scope
+from rasp.lsp import protocol
+from rasp.lsp.convert import lsp_range, offset
+from rasp.lsp.documents import Document
+from rasp.lsp.evaluation import EvaluationTimeout, EvaluationWorker
+from rasp.program import TYPE_WORDS, Session
+from rasp.runtime.errors import RaspError
+from rasp.syntax import ast
+from rasp.text import Span
+
+log = logging.getLogger(__name__)
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -26,6 +42,58 @@ _SEVERITY = {
     Severity.INFORMATION: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
+_DEBOUNCE_S = 0.15
+_LENS_WIDTH = 60
+
+
+@dataclass
+class Settings:
+    examples: list[Any] = field(default_factory=list)
+    timeout_ms: int = 2000
+    max_length: int = 256
+    inlay_hints: bool = False
+    tracr: bool = False
+
+
+def read_settings(raw: Any) -> Settings:
+    """Settings from the client (`rasp` section or camelCase initialization options); anything
+    malformed falls back to its default."""
+    settings = Settings()
+    if not isinstance(raw, dict):
+        return settings
+    if isinstance(raw.get("rasp"), dict):
+        raw = raw["rasp"]
+    evaluation = raw.get("evaluation") if isinstance(raw.get("evaluation"), dict) else {}
+    examples = raw.get("examples", [])
+    parser = Session("", None, check_on_example=False)
+    if isinstance(examples, list):
+        for item in examples:
+            if isinstance(item, str):
+                with contextlib.suppress(RaspError):
+                    value = parser.parse_input(item)
+                    if isinstance(value, (str, list)) and value:
+                        settings.examples.append(value)
+    timeout = raw.get("evaluationTimeoutMs", evaluation.get("timeoutMs"))
+    if isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0:
+        settings.timeout_ms = timeout
+    length = raw.get("evaluationMaxLength", evaluation.get("maxLength"))
+    if isinstance(length, int) and not isinstance(length, bool) and length > 0:
+        settings.max_length = length
+    hints = raw.get(
+        "inlayHintsEnable",
+        (raw.get("inlayHints") or {}).get("enable")
+        if isinstance(raw.get("inlayHints"), dict)
+        else None,
+    )
+    if isinstance(hints, bool):
+        settings.inlay_hints = hints
+    tracr = raw.get(
+        "tracrEnable",
+        (raw.get("tracr") or {}).get("enable") if isinstance(raw.get("tracr"), dict) else None,
+    )
+    if isinstance(tracr, bool):
+        settings.tracr = tracr
+    return settings
 
 
 class RaspServer(LanguageServer):
@@ -33,60 +101,548 @@ class RaspServer(LanguageServer):
         super().__init__(
             "rasp-language-server",
             __version__,
-            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        self.parser = StatementParser()
+        self.documents: dict[str, Document] = {}
+        self.settings = Settings()
+        self.worker = EvaluationWorker()
+        self.capabilities: types.ClientCapabilities | None = None
+
+    @property
+    def encoding(self) -> str:
+        try:
+            encoding = self.workspace.position_encoding
+        except Exception:  # noqa: BLE001 - before initialize
+            return "utf-16"
+        return str(getattr(encoding, "value", encoding) or "utf-16")
+
+    def supports(self, *path: str) -> bool:
+        node: Any = self.capabilities
+        for part in path:
+            node = getattr(node, part, None)
+            if node is None:
+                return False
+        return bool(node)
 
 
 server = RaspServer()
 
 
-def _path(uri: str) -> Path | None:
-    parsed = urlparse(uri)
-    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+# ---- lifecycle and configuration ------------------------------------------------------------
 
 
-def lsp_position(lines: LineIndex, offset: int) -> types.Position:
-    """A code-point offset as an LSP position in UTF-16 code units."""
-    line, column = lines.position(offset)
-    prefix = lines.line_text(line)[:column]
-    return types.Position(line, len(prefix.encode("utf-16-le")) // 2)
+@server.feature(types.INITIALIZE)
+def initialize(ls: RaspServer, params: types.InitializeParams) -> None:
+    ls.capabilities = params.capabilities
+    ls.settings = read_settings(params.initialization_options)
 
 
-def lsp_diagnostic(lines: LineIndex, d: Diagnostic) -> types.Diagnostic:
-    return types.Diagnostic(
-        range=types.Range(lsp_position(lines, d.span.start), lsp_position(lines, d.span.end)),
-        message=d.message,
-        severity=_SEVERITY[d.severity],
-        code=d.code,
-        source="rasp",
-    )
+@server.feature(types.INITIALIZED)
+async def initialized(ls: RaspServer, params: types.InitializedParams) -> None:
+    await ls.worker.start()
+    await pull_configuration(ls)
 
 
-def publish(ls: RaspServer, uri: str) -> None:
-    document = ls.workspace.get_text_document(uri)
-    session = Session(document.source, _path(uri), check_on_example=True, parser=ls.parser)
-    diagnostics = [lsp_diagnostic(session.lines, d) for d in session.diagnostics()]
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
-    )
+async def pull_configuration(ls: RaspServer) -> None:
+    if not ls.supports("workspace", "configuration"):
+        return
+    try:
+        answer = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="rasp")])
+        )
+    except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps the defaults
+        log.warning("workspace/configuration failed: %s", exc)
+        return
+    if answer and isinstance(answer[0], dict):
+        ls.settings = read_settings(answer[0])
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(
+    ls: RaspServer, params: types.DidChangeConfigurationParams
+) -> None:
+    if isinstance(params.settings, dict) and isinstance(params.settings.get("rasp"), dict):
+        ls.settings = read_settings(params.settings["rasp"])
+    else:
+        await pull_configuration(ls)
+    for doc in ls.documents.values():
+        doc.evaluation, doc.evaluated_version = None, None
+        publish(ls, doc)
+        schedule_evaluation(ls, doc)
+    refresh_lenses(ls)
+
+
+@server.feature(types.SHUTDOWN)
+async def shutdown(ls: RaspServer, params: None) -> None:
+    await ls.worker.kill()
+
+
+# ---- documents and diagnostics -----------------------------------------------------------
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: RaspServer, params: types.DidOpenTextDocumentParams) -> None:
-    publish(ls, params.text_document.uri)
+    item = params.text_document
+    doc = Document(item.uri, item.version, item.text)
+    ls.documents[item.uri] = doc
+    publish(ls, doc)
+    schedule_evaluation(ls, doc)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: RaspServer, params: types.DidChangeTextDocumentParams) -> None:
-    publish(ls, params.text_document.uri)
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return
+    doc.apply(list(params.content_changes), params.text_document.version, ls.encoding)
+    publish(ls, doc)
+    schedule_evaluation(ls, doc)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: RaspServer, params: types.DidCloseTextDocumentParams) -> None:
+    doc = ls.documents.pop(params.text_document.uri, None)
+    if doc is not None and doc.evaluation_task is not None:
+        doc.evaluation_task.cancel()
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
+
+
+def lsp_diagnostic(ls: RaspServer, doc: Document, d: Diagnostic) -> types.Diagnostic:
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(doc.uri, lsp_range(doc.lines, span, ls.encoding)),
+            message=message,
+        )
+        for message, span in d.related
+    ]
+    return types.Diagnostic(
+        range=lsp_range(doc.lines, d.span, ls.encoding),
+        message=d.message,
+        severity=_SEVERITY[d.severity],
+        code=d.code,
+        source="rasp",
+        related_information=related or None,
+    )
+
+
+def evaluation_diagnostics(doc: Document, static: list[Diagnostic]) -> list[Diagnostic]:
+    """Failures on sample inputs, from the worker's answer for the current version."""
+    answer = doc.current_evaluation
+    if answer is None:
+        return []
+    out: list[Diagnostic] = []
+    if answer.get("timeout"):
+        first = (
+            doc.session.runs[0].statement.span if doc.session and doc.session.runs else (Span(0, 0))
+        )
+        return [Diagnostic("runtime-error", answer["timeout"], first, Severity.INFORMATION)]
+    known = {(d.span.start, d.span.end) for d in static}
+    example = answer.get("example")
+    for err in answer.get("errors", []):
+        span = Span(err["start"], err["end"])
+        if (span.start, span.end) in known or err["code"] in ("syntax-error", "missing-return"):
+            continue
+        out.append(
+            Diagnostic(
+                "runtime-error",
+                f"the reference rejects this definition: evaluating it on the running example "
+                f"fails: {err['message']}",
+                span,
+                Severity.ERROR,
+            )
+        )
+    for offset_text, names in answer.get("statements", {}).items():
+        start = int(offset_text)
+        for name, results in names.items():
+            for result in results[1:]:  # extra inputs: the running example is above
+                error = result.get("error")
+                if error and result.get("kind") != "skipped":
+                    out.append(
+                        Diagnostic(
+                            "runtime-error",
+                            f"{name}({fmt.literal(result['input'])}) fails: {error['message']}",
+                            _statement_span(doc, start),
+                            Severity.WARNING,
+                        )
+                    )
+    del example
+    return out
+
+
+def _statement_span(doc: Document, start: int) -> Span:
+    assert doc.session is not None
+    for statement in doc.session.parsed.statements:
+        if statement.offset == start:
+            return statement.span
+    return Span(start, start)
+
+
+def publish(ls: RaspServer, doc: Document) -> None:
+    assert doc.session is not None
+    static = doc.session.diagnostics(tracr=ls.settings.tracr)
+    everything = static + evaluation_diagnostics(doc, static)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(
+            uri=doc.uri,
+            version=doc.version,
+            diagnostics=[lsp_diagnostic(ls, doc, d) for d in everything],
+        )
+    )
+
+
+def schedule_evaluation(ls: RaspServer, doc: Document) -> None:
+    if doc.evaluation_task is not None:
+        doc.evaluation_task.cancel()
+    doc.evaluation_task = asyncio.ensure_future(evaluate_document(ls, doc, doc.version))
+
+
+async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None:
+    await asyncio.sleep(_DEBOUNCE_S)
+    if doc.version != version or ls.documents.get(doc.uri) is not doc:
+        return
+    request = {
+        "uri": doc.uri,
+        "text": doc.text,
+        "path": str(doc.path) if doc.path else None,
+        "inputs": ls.settings.examples,
+        "max_length": ls.settings.max_length,
+        "exprs": [],
+    }
+    try:
+        answer = await ls.worker.run(request, ls.settings.timeout_ms / 1000)
+    except EvaluationTimeout:
+        answer = {
+            "timeout": f"evaluation stopped after {ls.settings.timeout_ms} ms "
+            "(rasp.evaluation.timeoutMs)"
+        }
+    if doc.version != version or ls.documents.get(doc.uri) is not doc:
+        return  # a newer version arrived: this answer is stale
+    doc.evaluation, doc.evaluated_version = answer, version
+    publish(ls, doc)
+    refresh_lenses(ls)
+
+
+def refresh_lenses(ls: RaspServer) -> None:
+    if ls.supports("workspace", "code_lens", "refresh_support"):
+        asyncio.ensure_future(_refresh(ls))
+
+
+async def _refresh(ls: RaspServer) -> None:
+    with contextlib.suppress(Exception):
+        await ls.workspace_code_lens_refresh_async(None)
+
+
+# ---- hover -------------------------------------------------------------------------------
+
+
+def _names_at(doc: Document, at: int) -> tuple[ast.Statement, ast.Name] | None:
+    assert doc.session is not None
+    for statement in doc.session.parsed.statements:
+        if statement.tree is None or not statement.span.contains(at):
+            continue
+        stack: list[object] = [statement.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Name) and node.span.shift(statement.offset).contains(at):
+                return statement, node
+            stack.extend(ast.children(node))
+    return None
+
+
+def _node_at(doc: Document, at: int) -> g.Node | None:
+    """The smallest s-op or selector built by an expression of this document around `at`."""
+    assert doc.session is not None
+    best: g.Node | None = None
+    seen: set[int] = set()
+    for root in doc.session.builder.results:
+        for node in g.ancestors(root):
+            if node.id in seen:
+                continue
+            seen.add(node.id)
+            origin = node.origin
+            if origin is None or origin.file != doc.session.file or not origin.span.contains(at):
+                continue
+            if best is None or (origin.span.end - origin.span.start) < (
+                best.origin.span.end - best.origin.span.start  # type: ignore[union-attr]
+            ):
+                best = node
+    return best
+
+
+def value_lines(doc: Document, name: str, before: int | None = None) -> tuple[list[str], list[str]]:
+    """Lines and matrices for `name` from the worker's answer (the binding in effect)."""
+    answer = doc.current_evaluation
+    if answer is None:
+        return [
+            "(evaluating…)"
+        ] if doc.evaluation_task and not doc.evaluation_task.done() else [], []
+    found: list[Any] | None = None
+    for offset_text, names in answer.get("statements", {}).items():
+        if name in names and (before is None or int(offset_text) <= before or found is None):
+            found = names[name]
+    if found is None:
+        return [], []
+    return render_results(name, found)
+
+
+def render_results(label: str, results: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    lines, blocks = [], []
+    for result in results:
+        head = f"{label}({fmt.literal(result.get('input'))})"
+        error = result.get("error")
+        if error:
+            lines.append(f"{head} fails: {error['message']}")
+        elif result.get("kind") == "s-op":
+            tag = {v: k for k, v in TYPE_WORDS.items()}.get(result.get("type", ""))
+            lines.append(f"{head} = {fmt.sop(result.get('values') or [], tag)}")
+        elif result.get("kind") == "selector":
+            matrix = result.get("matrix") or []
+            lines.append(f"{head}: {sum(map(sum, matrix))} of {len(matrix) ** 2} selected")
+            blocks.append(fmt.selector(matrix, result.get("input")))
+    return lines, blocks
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: RaspServer, params: types.HoverParams) -> types.Hover | None:
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None or doc.session is None:
+        return None
+    at = offset(doc.lines, params.position, ls.encoding)
+    describer = Describer(doc.session.builder, [], tracr=ls.settings.tracr, source=doc.text)
+    found = _names_at(doc, at)
+    description = None
+    if found is not None:
+        statement, name = found
+        span = name.span.shift(statement.offset)
+        known, value = doc.session.builder.scope.find(name.id)
+        if not known and name.id in BUILTIN_DOCS:
+            value = None
+        if known or name.id in BUILTIN_DOCS:
+            description = describer.describe(name.id, value)
+            lines, blocks = value_lines(doc, name.id, statement.offset)
+            description.lines += lines
+            description.code += blocks
+    else:
+        node = _node_at(doc, at)
+        if node is None or node.origin is None:
+            return None
+        span = node.origin.span
+        description = describer.describe(doc.text[span.start : span.end][:40], node)
+    if description is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=description.markdown()),
+        range=lsp_range(doc.lines, span, ls.encoding),
+    )
+
+
+# ---- code lenses ---------------------------------------------------------------------------
+
+
+def _lens_targets(doc: Document) -> list[tuple[ast.Statement, str, int, Any]]:
+    """(statement, name, input index, input) for every top-level s-op/selector binding."""
+    assert doc.session is not None
+    out = []
+    for run in doc.session.runs:
+        names = [n for n, v in run.writes.items() if isinstance(v, (g.SOp, g.Selector))]
+        if not names:
+            continue
+        inputs = [run.example] + [e for e in ls_examples() if e != run.example]
+        for name in names:
+            for index, inp in enumerate(inputs):
+                out.append((run.statement, name, index, inp))
+    return out
+
+
+def ls_examples() -> list[Any]:
+    return server.settings.examples
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None or doc.session is None:
+        return []
+    lenses = []
+    for statement, name, index, inp in _lens_targets(doc):
+        line_end = doc.text.find("\n", statement.offset)
+        end = (
+            statement.offset + statement.length
+            if line_end < 0
+            else min(line_end, statement.offset + statement.length)
+        )
+        lenses.append(
+            types.CodeLens(
+                range=lsp_range(doc.lines, Span(statement.offset, end), ls.encoding),
+                data={
+                    "uri": doc.uri,
+                    "version": doc.version,
+                    "offset": statement.offset,
+                    "name": name,
+                    "index": index,
+                    "input": inp,
+                },
+            )
+        )
+    return lenses
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LENS_WIDTH else text[: _LENS_WIDTH - 1] + "…"
+
+
+def lens_title(doc: Document, data: dict[str, Any]) -> str:
+    name, inp = data["name"], data["input"]
+    head = f"{name}({fmt.literal(inp)})"
+    answer = doc.current_evaluation
+    if answer is None:
+        return f"{head}: evaluating…"
+    if answer.get("timeout"):
+        return f"{head}: evaluation timed out"
+    results = answer.get("statements", {}).get(str(data["offset"]), {}).get(name)
+    if not results or data["index"] >= len(results):
+        statement = _statement_span(doc, data["offset"])
+        for err in answer.get("errors", []):
+            if statement.start <= err["start"] <= statement.end:
+                return _shorten(f"{head}: fails — {err['message']}")
+        return f"{head}: not evaluated"
+    result = results[data["index"]]
+    error = result.get("error")
+    if error:
+        return _shorten(
+            f"{head}: {'skipped' if result.get('kind') == 'skipped' else 'fails'}"
+            f" — {error['message']}"
+        )
+    if result.get("kind") == "selector":
+        matrix = result.get("matrix") or []
+        return f"{head}: {sum(map(sum, matrix))} of {len(matrix) ** 2} selected"
+    values = result.get("values") or []
+    body = "[" + ", ".join(fmt.element(v) for v in values) + "]"
+    return _shorten(f"{head} = {body}")
+
+
+@server.feature(types.CODE_LENS_RESOLVE)
+def code_lens_resolve(ls: RaspServer, lens: types.CodeLens) -> types.CodeLens:
+    data = lens.data if isinstance(lens.data, dict) else {}
+    doc = ls.documents.get(data.get("uri", ""))
+    if doc is None or "name" not in data:
+        lens.command = types.Command(title="(document closed)", command="")
+        return lens
+    lens.command = types.Command(
+        title=lens_title(doc, data),
+        command=protocol.SHOW_EVALUATION_COMMAND,
+        arguments=[doc.uri, data["name"], data["offset"]],
+    )
+    return lens
+
+
+# ---- custom requests -------------------------------------------------------------------------
+
+
+def _get(obj: Any, key: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value as plain Python (pygls may hand custom params over as tuples)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _document_of(ls: RaspServer, params: Any) -> Document | None:
+    uri = _get(_get(params, "textDocument") or _get(params, "text_document"), "uri")
+    return ls.documents.get(uri) if isinstance(uri, str) else None
+
+
+def _requested_name(doc: Document, params: Any, ls: RaspServer) -> str | None:
+    name = _get(params, "name")
+    if isinstance(name, str):
+        return name
+    position = _get(params, "position")
+    if position is None:
+        return None
+    pos = types.Position(int(_get(position, "line") or 0), int(_get(position, "character") or 0))
+    found = _names_at(doc, offset(doc.lines, pos, ls.encoding))
+    return found[1].id if found else None
+
+
+@server.feature(protocol.EVALUATE)
+async def rasp_evaluate(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    doc = _document_of(ls, params)
+    if doc is None or doc.session is None:
+        return None
+    name = _requested_name(doc, params, ls)
+    if name is None:
+        return None
+    known, value = doc.session.builder.scope.find(name)
+    raw_inputs = _get(params, "inputs")
+    inputs = [_plain(i) for i in raw_inputs] if isinstance(raw_inputs, (list, tuple)) else []
+    request = {
+        "uri": doc.uri + "#evaluate",
+        "text": doc.text,
+        "path": str(doc.path) if doc.path else None,
+        "inputs": inputs or ls.settings.examples,
+        "max_length": ls.settings.max_length,
+        "exprs": [name],
+        "exact_inputs": bool(inputs),
+    }
+    try:
+        answer = await ls.worker.run(request, ls.settings.timeout_ms / 1000)
+    except EvaluationTimeout:
+        return {"name": name, "error": f"evaluation stopped after {ls.settings.timeout_ms} ms"}
+    results = answer.get("exprs", {}).get(name, [])
+    node_cost = cost(value).to_json() if known and isinstance(value, g.SOp) else None
+    kind = (
+        "s-op"
+        if isinstance(value, g.SOp)
+        else "selector"
+        if isinstance(value, g.Selector)
+        else "value"
+    )
+    return {
+        "name": name,
+        "kind": kind,
+        "inputs": [r.get("input") for r in results],
+        "results": results,
+        "cost": node_cost,
+    }
+
+
+def cost_graph(node: g.SOp) -> dict[str, Any]:
+    from rasp.analysis.cost import Depths
+
+    depths = Depths()
+    nodes = []
+    for current in g.ancestors(node):
+        nodes.append(
+            {
+                "id": current.id,
+                "kind": type(current).__name__.lower(),
+                "label": current.label(),
+                "layer": depths.of(current),
+                "inputs": [p.id for p in current.inputs()],
+            }
+        )
+    return {"nodes": nodes}
+
+
+@server.feature(protocol.COST)
+def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    doc = _document_of(ls, params)
+    name = _get(params, "name")
+    if doc is None or doc.session is None or not isinstance(name, str):
+        return None
+    known, value = doc.session.builder.scope.find(name)
+    if not known:
+        known, value = True, base_scope().vars.get(name)
+    if not isinstance(value, g.SOp):
+        return None
+    return {**cost(value).to_json(), "graph": cost_graph(value)}
 
 
 def main() -> None:

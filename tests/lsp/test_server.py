@@ -1,0 +1,202 @@
+"""The language server's features through the real protocol."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from lsp_helpers import diagnostics_for, open_document, position_of, uri_of
+
+PROGRAM = """# reverse the input
+opp = length - indices - 1;
+flip = select(indices, opp, ==);
+reverse = aggregate(flip, tokens);
+bad = tokens_int + 1;
+frac = aggregate(select(indices, indices, <=), indicator(tokens == "l"));
+"""
+
+
+def _has_runtime(found: list[types.Diagnostic]) -> bool:
+    return any(d.code == "runtime-error" for d in found)
+
+
+async def test_static_then_runtime_diagnostics(client: LanguageClient) -> None:
+    uri = uri_of("diag.rasp")
+    open_document(client, uri, PROGRAM + "oops = missing + 1;\n")
+    first = await diagnostics_for(client, uri, 1)
+    assert [d.code for d in first if d.severity == types.DiagnosticSeverity.Error] == [
+        "undefined-name"
+    ]
+    later = await diagnostics_for(client, uri, 1, _has_runtime)
+    [runtime] = [d for d in later if d.code == "runtime-error"]
+    line = PROGRAM.splitlines()[runtime.range.start.line]
+    assert line.startswith("bad = ")
+    assert "running example" in runtime.message and "invalid literal" in runtime.message
+
+
+async def test_incremental_edits_keep_the_text_exact(client: LanguageClient) -> None:
+    uri = uri_of("edits.rasp")
+    text = "a = indices + 1;\n# form\x0cfeed and \u2028 separator in a comment\nb = a + 1;\n"
+    open_document(client, uri, text)
+    assert await diagnostics_for(client, uri, 1) == []
+    # replace `a + 1` on the line after the comment with `zz + 1` (an undefined name)
+    start = position_of(text, "a + 1")
+    end = types.Position(start.line, start.character + 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(start, end), text="zz")
+            ],
+        )
+    )
+    [diagnostic] = await diagnostics_for(client, uri, 2)
+    edited = text.replace("b = a + 1;", "b = zz + 1;")
+    assert diagnostic.code == "undefined-name"
+    assert diagnostic.range.start == position_of(edited, "zz")
+
+
+async def test_hover_shows_kind_type_cost_and_values(client: LanguageClient) -> None:
+    uri = uri_of("hover.rasp")
+    open_document(client, uri, PROGRAM)
+    await diagnostics_for(client, uri, 1, _has_runtime)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(PROGRAM, "reverse = "),
+        )
+    )
+    assert hover is not None
+    text = hover.contents.value  # type: ignore[union-attr]
+    assert "reverse: s-op · str · categorical" in text
+    assert "cost: 2 layers · heads per layer [1, 1] (max 1)" in text
+    assert 'reverse("hello") = [o, l, l, e, h] (strings)' in text
+    assert 'reverse("abc") = [c, b, a] (strings)' in text
+    numerical = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(PROGRAM, "frac = "),
+        )
+    )
+    assert numerical is not None
+    assert "numerical (mean over a selector" in numerical.contents.value  # type: ignore[union-attr]
+
+
+async def test_code_lenses_resolve_to_values(client: LanguageClient) -> None:
+    uri = uri_of("lens.rasp")
+    open_document(client, uri, PROGRAM)
+    await diagnostics_for(client, uri, 1, _has_runtime)
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert lenses
+    titles = []
+    for lens in lenses:
+        resolved = await client.code_lens_resolve_async(lens)
+        assert resolved.command is not None
+        titles.append(resolved.command.title)
+    assert 'reverse("hello") = [o, l, l, e, h]' in titles
+    assert 'reverse("abc") = [c, b, a]' in titles
+    assert 'flip("hello"): 5 of 25 selected' in titles
+    assert all(t.startswith(("opp(", "flip(", "reverse(", "frac(", "bad(")) for t in titles)
+    assert any(t.startswith('bad("hello"): fails') for t in titles)
+
+
+async def test_rasp_evaluate_and_cost_requests(client: LanguageClient) -> None:
+    uri = uri_of("custom.rasp")
+    open_document(client, uri, PROGRAM)
+    await diagnostics_for(client, uri, 1)
+    answer = await client.protocol.send_request_async(
+        "rasp/evaluate", {"textDocument": {"uri": uri}, "name": "reverse", "inputs": ["xy"]}
+    )
+    assert answer.name == "reverse"
+    assert answer.results[0].values == ["y", "x"]
+    assert answer.cost.heads == [1, 1]
+    cost = await client.protocol.send_request_async(
+        "rasp/cost", {"textDocument": {"uri": uri}, "name": "reverse"}
+    )
+    assert (cost.layers, cost.heads, cost.max_heads) == (2, [1, 1], 1)
+    assert any(node.label == "flip" for node in cost.graph.nodes)
+
+
+async def test_half_typed_statement_keeps_the_rest_working(client: LanguageClient) -> None:
+    uri = uri_of("half.rasp")
+    text = PROGRAM.replace("flip = select(", "x = aggregate(select(indices,\nflip = select(")
+    open_document(client, uri, text)
+    found = await diagnostics_for(client, uri, 1, _has_runtime)
+    syntax = [d for d in found if d.code == "syntax-error"]
+    assert len(syntax) == 1 and text.splitlines()[syntax[0].range.start.line].startswith("x =")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "reverse = "),
+        )
+    )
+    assert hover is not None and "cost: 2 layers" in hover.contents.value  # type: ignore[union-attr]
+
+
+async def test_slow_evaluation_does_not_delay_hover(client: LanguageClient) -> None:
+    uri = uri_of("slow.rasp")
+    slow = (
+        'set example "'
+        + "ab" * 150
+        + '"\n'
+        + "\n".join(f"w{i} = selector_width(select(tokens, tokens, ==)) + {i};" for i in range(60))
+        + "\n"
+    )
+    open_document(client, uri, slow + PROGRAM)
+    await diagnostics_for(client, uri, 1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(PROGRAM, "reverse = "),
+        )
+    )
+    assert hover is not None
+    assert loop.time() - started < 2.0  # answered while the worker is busy
+
+
+async def test_unknown_documents_and_positions_past_the_end(client: LanguageClient) -> None:
+    nowhere = types.TextDocumentIdentifier(uri=uri_of("never-opened.rasp"))
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(text_document=nowhere, position=types.Position(0, 0))
+        )
+        is None
+    )
+    assert not await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=nowhere)
+    )
+    uri = uri_of("short.rasp")
+    open_document(client, uri, "x = 1;\n")
+    await diagnostics_for(client, uri, 1)
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(500, 500),
+            )
+        )
+        is None
+    )
+
+
+async def test_closing_clears_diagnostics(client: LanguageClient) -> None:
+    uri = uri_of("close.rasp")
+    open_document(client, uri, "x = missing;\n")
+    assert await diagnostics_for(client, uri, 1)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+
+    async def cleared() -> None:
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and list(params.diagnostics) == []:
+                return
+
+    await asyncio.wait_for(cleared(), 10)
