@@ -120,7 +120,8 @@ class Session:
         self.errors: list[ProgramError] = []
         self.warnings: list[Diagnostic] = []
         self.exited = False
-        for run in self.runner.run(self.parsed):
+        self.runs = self.runner.run(self.parsed)
+        for run in self.runs:
             statement = run.statement
             for problem in statement.problems:
                 span = problem.span.shift(statement.offset)

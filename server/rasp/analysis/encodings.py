@@ -142,7 +142,8 @@ class Encodings:
         out = []
         for root, forced in self._forced.items():
             if "numerical" in forced and "categorical" in forced and root in members:
-                node = min(members[root], key=lambda n: (n.id not in self._own,
-                                                         n.name is None, n.id))
+                node = min(
+                    members[root], key=lambda n: (n.id not in self._own, n.name is None, n.id)
+                )
                 out.append(Conflict(node, forced["categorical"], forced["numerical"]))
         return out

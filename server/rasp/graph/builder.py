@@ -258,9 +258,12 @@ class Builder:
         elif isinstance(stmt, ast.For):
             items = self._iterable(self._eval(stmt.iterable, scope), stmt.iterable.span)
             if len(items) > MAX_LOOP_ITERATIONS:
-                raise RaspError("limit", f"a loop of {len(items)} iterations is more than this "
-                                f"tool analyses ({MAX_LOOP_ITERATIONS})",
-                                self._origin(stmt.iterable.span))
+                raise RaspError(
+                    "limit",
+                    f"a loop of {len(items)} iterations is more than this "
+                    f"tool analyses ({MAX_LOOP_ITERATIONS})",
+                    self._origin(stmt.iterable.span),
+                )
             for item in items:
                 values = (
                     [item]

@@ -55,6 +55,8 @@ class StatementRun:
     errors: list[RaspError]
     replayed: bool
     exited: bool = False
+    example: Any = None  # the running example in effect for this statement
+    writes: dict[str, Any] = field(default_factory=dict)  # what it bound at top level
 
 
 @dataclass
@@ -78,7 +80,7 @@ class Runner:
         runs: list[StatementRun] = []
         for statement in parsed.statements:
             if statement.tree is None:
-                runs.append(StatementRun(statement, [], True))
+                runs.append(StatementRun(statement, [], True, example=builder.example))
                 continue
             text = parsed.text[statement.offset : statement.offset + statement.length]
             record = self._replayable(old.get(text, []), statement)
@@ -91,7 +93,11 @@ class Runner:
                 errors = [self._error(e, statement) for e in record.errors]
                 replayed = True
             self.records.setdefault(text, []).append(record)
-            runs.append(StatementRun(statement, errors, replayed, record.exited))
+            runs.append(
+                StatementRun(
+                    statement, errors, replayed, record.exited, record.example_before, record.writes
+                )
+            )
             if record.exited:
                 break
         return runs
