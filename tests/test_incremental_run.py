@@ -101,3 +101,13 @@ def test_late_binding_is_seen_by_replayed_functions() -> None:
     session = Session(text, None)
     edited = session.edit(text.replace("k = 1;", "k = 5;"))
     assert Evaluation(["ab"]).sop(edited.builder.scope.vars["y"])[0].tolist() == [5, 6]
+
+
+def test_nodes_of_replayed_statements_move_with_their_text() -> None:
+    text = "a = indices + 1;\nb = a * 2;\n"
+    session = Session(text, None, check_on_example=False)
+    edited = session.edit("# a comment pushes everything down\n" + text)
+    assert edited.runner is not None and edited.runner.executed == 0
+    node = edited.builder.scope.vars["b"]
+    assert node.origin is not None
+    assert edited.text[node.origin.span.start : node.origin.span.end] == "a * 2"

@@ -210,7 +210,7 @@ class Session:
         if not isinstance(tree, ast.ExprStatement):
             raise RaspError("syntax-error", "expected an expression")
         builder = self.builder
-        builder._file, builder._base = None, 0  # noqa: SLF001 - expression text has no file
+        builder._file, builder._anchor = None, g.Anchor(0)  # noqa: SLF001 - no file
         return builder._eval(tree.expr, builder.scope)  # noqa: SLF001
 
     def parse_input(self, text: str) -> Any:

@@ -10,7 +10,6 @@ Each check says what is wrong and what to write instead. Sources:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,7 +60,7 @@ class Checker:
         self._sample: Any = None
         self.types = Types()
         roots = list(builder.results)
-        self.nodes = _unique(n for root in roots for n in g.ancestors(root))
+        self.nodes = g.ancestors_of(roots)
         self.encodings = Encodings(roots, self.types, base_scope().vars.get("length"))
 
     def add(
@@ -195,39 +194,35 @@ class Checker:
         return span
 
     def duplicate_selectors(self) -> None:
-        """Two selects with the same text feeding aggregates of one layer: one head too many."""
+        """Two selects built separately over the very same keys, queries and comparison,
+        feeding aggregates of one layer: one name bound once would save a head."""
         from rasp.analysis.cost import Depths
 
         depths = Depths()
+        first: dict[tuple[int, int, int, str], g.Select] = {}
         reported: set[int] = set()
-        text = self.parsed.text
-        for root in self.builder.results:
-            by_layer: dict[tuple[int, str], g.Select] = {}
-            for node in g.ancestors(root):
-                if not isinstance(node, g.Aggregate) or not isinstance(node.selector, g.Select):
-                    continue
-                select = node.selector
-                span = self._mine(select)
-                if span is None:
-                    continue
-                key = (depths.of(node), re.sub(r"\s+", "", text[span.start : span.end]))
-                first = by_layer.setdefault(key, select)
-                if (
-                    first is not select
-                    and first.origin != select.origin
-                    and (select.id not in reported)
-                ):
-                    reported.add(select.id)
-                    assert first.origin is not None
-                    self.add(
-                        "duplicate-selector",
-                        "the same select is built again and used in the same layer: the "
-                        "reference counts one head per select built; bind it to a name "
-                        "once and reuse the name to save a head",
-                        span,
-                        Severity.HINT,
-                        (("first built here", first.origin.span),),
-                    )
+        for node in self.nodes:
+            if not isinstance(node, g.Aggregate) or not isinstance(node.selector, g.Select):
+                continue
+            select = node.selector
+            span = self._mine(select)
+            if span is None:
+                continue
+            key = (depths.of(node), select.keys.id, select.queries.id, select.op)
+            earlier = first.setdefault(key, select)
+            if earlier is select or earlier.origin == select.origin or select.id in reported:
+                continue
+            reported.add(select.id)
+            assert earlier.origin is not None
+            self.add(
+                "duplicate-selector",
+                "the same select is built again and used in the same layer: the reference "
+                "counts one head per select built; bind it to a name once and reuse the name "
+                "to save a head",
+                span,
+                Severity.HINT,
+                (("first built here", earlier.origin.span),),
+            )
 
     def graph(self) -> None:
         self.duplicate_selectors()

@@ -52,9 +52,8 @@ class Depths:
         known = self._depth.get(node.id)
         if known is not None:
             return known
-        for current in g.ancestors(node):
-            if current.id not in self._depth:
-                self._depth[current.id] = self._compute(current)
+        for current in g.ancestors(node, self._depth):
+            self._depth[current.id] = self._compute(current)
         return self._depth[node.id]
 
     def _compute(self, node: g.Node) -> int:

@@ -48,12 +48,8 @@ class Encodings:
         self._nodes: dict[int, g.SOp] = {}
         self._own: dict[int, dict[str, Reason]] = {}  # reasons forced on the node itself
         self.length = length
-        seen: set[int] = set()
-        for root in roots:
-            for node in g.ancestors(root):
-                if node.id not in seen:
-                    seen.add(node.id)
-                    self._constrain(node)
+        for node in g.ancestors_of(roots):
+            self._constrain(node)
 
     # union-find
     def _find(self, i: int) -> int:

@@ -54,8 +54,8 @@ class Types:
         known = self._types.get(node.id)
         if known is not None:
             return known
-        for current in g.ancestors(node):
-            if isinstance(current, g.SOp) and current.id not in self._types:
+        for current in g.ancestors(node, self._types):
+            if isinstance(current, g.SOp):
                 self._types[current.id] = self._compute(current)
         return self._types[node.id]
 

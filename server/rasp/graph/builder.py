@@ -172,7 +172,7 @@ class Builder:
         self.example: Any = DEFAULT_EXAMPLE
         self._evaluations: dict[tuple[type, str], Evaluation] = {}
         self._file: str | None = None
-        self._base = 0
+        self._anchor = g.Anchor(0)
         self._depth = 0
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
@@ -194,11 +194,13 @@ class Builder:
                 break
         return run
 
-    def run_statement(self, statement: ast.Statement, file: str | None = None) -> list[RaspError]:
+    def run_statement(
+        self, statement: ast.Statement, file: str | None = None, anchor: g.Anchor | None = None
+    ) -> list[RaspError]:
         """Run one top-level statement; its errors (empty when it worked)."""
         if statement.tree is None:
             return []
-        self._file, self._base = file, statement.offset
+        self._file, self._anchor = file, anchor or g.Anchor(statement.offset)
         self._name_origins.clear()
         results_before = len(self.results)
         try:
@@ -219,7 +221,7 @@ class Builder:
         return []
 
     def _origin(self, span: Span) -> g.Origin:
-        return g.Origin(self._file, span.shift(self._base))
+        return g.Origin(self._file, span, self._anchor)
 
     def _exec(self, stmt: ast.Stmt, scope: Scope, top: bool = False) -> None:
         if isinstance(stmt, ast.Assign):
@@ -251,7 +253,7 @@ class Builder:
                 stmt.returns,
                 scope,
                 self._file,
-                self._base,
+                self._anchor,
                 stmt,
             )
             scope.set(stmt.name.id, fn)
@@ -421,9 +423,9 @@ class Builder:
         inner.example = self.example
         inner._loading = [*self._loading, resolved]
         inner._depth = self._depth
-        saved = self._file, self._base
+        saved = self._file, self._anchor
         run = inner.run(inner.parser.parse(text), str(path))
-        self._file, self._base = saved
+        self._file, self._anchor = saved
         self.example = inner.example
         for name, value in inner.scope.vars.items():
             if not name.startswith("_") and name != "out":
@@ -804,8 +806,8 @@ class Builder:
         scope = Scope(fn.scope)
         for param, value in zip(fn.params, args, strict=True):
             scope.vars[param] = value
-        saved = self._file, self._base
-        self._file, self._base = fn.file, fn.base
+        saved = self._file, self._anchor
+        self._file, self._anchor = fn.file, fn.anchor
         self._depth += 1
         try:
             for stmt in fn.body:
@@ -825,7 +827,7 @@ class Builder:
             raise
         finally:
             self._depth -= 1
-            self._file, self._base = saved
+            self._file, self._anchor = saved
         return results[0] if len(results) == 1 else results
 
     def _builtin(self, name: str, args: list[Any], origin: g.Origin) -> Any:

@@ -47,6 +47,7 @@ class Record:
     results: list[g.Node]
     called: set[int]
     exited: bool
+    anchor: g.Anchor = field(default_factory=g.Anchor)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Runner:
                 errors = [self._error(e, statement) for e in record.errors]
                 replayed = False
             else:
-                self._replay(record)
+                self._replay(record, statement)
                 errors = [self._error(e, statement) for e in record.errors]
                 replayed = True
             self.records.setdefault(text, []).append(record)
@@ -117,7 +118,8 @@ class Runner:
                 return record
         return None
 
-    def _replay(self, record: Record) -> None:
+    def _replay(self, record: Record, statement: ast.Statement) -> None:
+        record.anchor.offset = statement.offset  # everything it built moves with it
         builder = self.builder
         for name, value in record.writes.items():
             builder.scope.vars[name] = value
@@ -132,8 +134,9 @@ class Runner:
         scope.reads, scope.writes = {}, set()
         results_before = len(builder.results)
         called_before = set(builder.called)
+        anchor = g.Anchor(statement.offset)
         try:
-            errors = builder.run_statement(statement, self.file)
+            errors = builder.run_statement(statement, self.file, anchor)
         finally:
             reads, writes = scope.reads, scope.writes
             scope.reads = scope.writes = None
@@ -159,6 +162,7 @@ class Runner:
             builder.results[results_before:],
             builder.called - called_before,
             exited,
+            anchor,
         )
 
     def _error(self, err: _Error, statement: ast.Statement) -> RaspError:

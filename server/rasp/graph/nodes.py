@@ -8,6 +8,7 @@ node. Each node records where in the source it was created (`origin`).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,35 @@ from rasp.text import Span
 _ids = itertools.count()
 
 
+class Anchor:
+    """Where a top-level statement starts. Spans inside the statement are kept relative to
+    it, so that moving the statement (an edit above it) moves everything it created."""
+
+    __slots__ = ("offset",)
+
+    def __init__(self, offset: int = 0) -> None:
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"Anchor({self.offset})"
+
+
+_FIXED = Anchor(0)
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """The source range that created a node: a file (None for the text being edited) and an
-    absolute span in it."""
+    """The source range that created a node: a file (None for the text being edited) and a
+    span relative to the anchor of its statement."""
 
     file: str | None
-    span: Span
+    relative: Span
+    anchor: Anchor = _FIXED
+
+    @property
+    def span(self) -> Span:
+        """The absolute span, as the statement stands now."""
+        return self.relative.shift(self.anchor.offset)
 
 
 class Node:
@@ -149,21 +172,27 @@ class Combine(Selector):
         return self.parts
 
 
-def ancestors(node: Node) -> list[Node]:
-    """`node` and every node it depends on, each once, inputs before users."""
+def ancestors(node: Node, known: Container[int] = ()) -> list[Node]:
+    """`node` and every node it depends on, each once, inputs before users. Nodes whose id is
+    in `known` are neither listed nor looked through (their ancestors are known too)."""
+    return ancestors_of([node], known)
+
+
+def ancestors_of(roots: Iterable[Node], known: Container[int] = ()) -> list[Node]:
+    """The union of the ancestors of several nodes, each once, inputs before users."""
     order: list[Node] = []
     seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(node, False)]
+    stack: list[tuple[Node, bool]] = [(root, False) for root in reversed(list(roots))]
     while stack:
         current, expanded = stack.pop()
         if expanded:
             order.append(current)
             continue
-        if current.id in seen:
+        if current.id in seen or current.id in known:
             continue
         seen.add(current.id)
         stack.append((current, True))
         for parent in reversed(current.inputs()):
-            if parent.id not in seen:
+            if parent.id not in seen and parent.id not in known:
                 stack.append((parent, False))
     return order

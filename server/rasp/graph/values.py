@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasp.graph.nodes import Selector, SOp
+from rasp.graph.nodes import Anchor, Selector, SOp
 from rasp.syntax import ast
 
 
@@ -21,9 +21,14 @@ class Function:
     returns: ast.Return
     scope: Scope
     file: str | None
-    base: int
+    anchor: Anchor
     definition: ast.Def = field(repr=False)
     doc: str | None = None
+
+    @property
+    def base(self) -> int:
+        """The offset the spans of `definition` are relative to."""
+        return self.anchor.offset
 
 
 class Unknown:

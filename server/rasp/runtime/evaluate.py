@@ -324,7 +324,7 @@ class Evaluation:
         cached = self._cache.get(node.id)
         if cached is not None:
             return cached
-        for current in g.ancestors(node):
+        for current in g.ancestors(node, self._cache):
             if current.id not in self._cache:
                 try:
                     self._cache[current.id] = self._compute(current)
