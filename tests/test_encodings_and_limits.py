@@ -13,7 +13,7 @@ first = aggregate(select(indices, 0, ==), indices);
 flag = tokens == "h";
 shifted = frac + frac;
 annotated = numerical(indices + 1);
-copy = categorical(frac);
+copy = categorical(round(frac * 10));
 key = select(frac, frac, ==);
 """
 
@@ -35,6 +35,14 @@ def test_encodings_follow_the_rules() -> None:
     assert _encoding(session, enc, "flag") == ("categorical", "holds bool values")
     assert _encoding(session, enc, "annotated") == ("numerical", "annotated numerical")
     assert _encoding(session, enc, "copy") == ("categorical", "annotated categorical")
+    # an annotation states the encoding of its argument: annotating an average categorical
+    # is a conflict
+    declared = Session(
+        "d = categorical(aggregate(select(indices, indices, <=), indicator(tokens == \"l\")));",
+        None,
+    )
+    [conflict] = _encodings(declared).conflicts()
+    assert conflict.categorical.text == "annotated categorical"
     # frac is averaged (numerical) and used as a select key (categorical): a conflict
     assert [c.node.name for c in enc.conflicts()] == ["frac"]
     conflict = enc.conflicts()[0]

@@ -18,6 +18,7 @@ from rasp.analysis.types import Types, always_selects, atom_type, may_select_sev
 from rasp.diagnostic import Diagnostic, Severity
 from rasp.graph import nodes as g
 from rasp.graph.builder import Builder, base_scope
+from rasp.graph.values import Function
 from rasp.syntax import ast
 from rasp.syntax.document import ParsedFile
 from rasp.text import Span
@@ -57,6 +58,8 @@ class Checker:
         self.errors = errors
         self.tracr = tracr
         self.out: list[Diagnostic] = []
+        self._said: set[tuple[str, Span, str]] = set()
+        self._uncalled: list[Function] = []
         self._sample: Any = None
         self.types = Types()
         roots = list(builder.results)
@@ -71,10 +74,15 @@ class Checker:
         severity: Severity,
         related: tuple[tuple[str, Span], ...] = (),
     ) -> None:
-        self.out.append(Diagnostic(code, message, span, severity, self.file, related))
+        key = (code, span, message)
+        if key not in self._said:  # one node can be reached from several calls
+            self._said.add(key)
+            self.out.append(Diagnostic(code, message, span, severity, self.file, related))
 
     def run(self) -> list[Diagnostic]:
         self.uncalled()
+        if self.builder.uncalled_results:  # check what bodies never called build, too
+            self.nodes = g.ancestors_of([*self.builder.results, *self.builder.uncalled_results])
         self.syntax_tree()
         self.graph()
         self.conflicts()
@@ -83,12 +91,34 @@ class Checker:
         return self.out
 
     # ---- bodies never called --------------------------------------------------------------
+    def _uncalled_note(self, span: Span) -> str:
+        for fn in self._uncalled:
+            body = fn.definition.span.shift(fn.base)
+            if fn.file == self.file and body.start <= span.start and span.end <= body.end:
+                return f" (in `{fn.name}`, checked with unknown arguments: it is never called)"
+        return ""
+
     def uncalled(self) -> None:
+        functions = [v for v in self.builder.scope.vars.values() if isinstance(v, Function)]
+        self._uncalled = [
+            f for f in functions if id(f) not in self.builder.called and f.file == self.file
+        ]
         for fn, err in self.builder.check_uncalled():
             if err.origin is not None and err.origin.file == self.file:
+                span = err.origin.span
+                holder = next(
+                    (
+                        f
+                        for f in functions
+                        if f.file == self.file
+                        and f.definition.span.shift(f.base).start <= span.start
+                        and span.end <= f.definition.span.shift(f.base).end
+                    ),
+                    fn,
+                )
                 self.add(
                     err.code,
-                    f"{err.message} (in `{fn.name}`, checked with unknown "
+                    f"{err.message} (in `{holder.name}`, checked with unknown "
                     "arguments: it is never called)",
                     err.origin.span,
                     Severity.ERROR,
@@ -98,17 +128,25 @@ class Checker:
     def syntax_tree(self) -> None:
         assigned: dict[str, Span] = {}
         used: set[str] = set()
+        defining: set[int] = set()  # id() of Name nodes that bind rather than use a name
         for statement, node in statement_nodes(self.parsed):
             base = statement.offset
             if isinstance(node, ast.Assign):
                 for target in node.targets:
+                    defining.add(id(target))
                     if target.id.startswith("_"):
                         assigned.setdefault(target.id, target.span.shift(base))
+            elif isinstance(node, ast.For):  # `for _i in ...`: unused on purpose
+                defining.update(id(n) for n in node.names)
             elif isinstance(node, ast.Def):
+                defining.update(id(n) for n in (node.name, *node.params))
                 if node.name.id.startswith("_"):
                     assigned.setdefault(node.name.id, node.name.span.shift(base))
+            elif isinstance(node, ast.ListComprehension | ast.DictComprehension):
+                defining.update(id(n) for n in node.names)
             elif isinstance(node, ast.Name):
-                used.add(node.id)
+                if id(node) not in defining:
+                    used.add(node.id)
             elif isinstance(node, ast.Binary | ast.Contains):
                 self.precedence(node, base)
             elif (
@@ -156,11 +194,7 @@ class Checker:
                 span,
                 Severity.WARNING,
             )
-        elif (
-            node.op in ("and", "or")
-            and isinstance(node.left, ast.Binary)
-            and (node.left.op in ("and", "or") and node.left.op != node.op)
-        ):
+        elif node.op == "and" and isinstance(node.left, ast.Binary) and node.left.op == "or":
             self.add(
                 "precedence",
                 f"`and` and `or` have equal precedence in RASP and group left: this is "
@@ -194,35 +228,45 @@ class Checker:
         return span
 
     def duplicate_selectors(self) -> None:
-        """Two selects built separately over the very same keys, queries and comparison,
-        feeding aggregates of one layer: one name bound once would save a head."""
+        """Two selects built separately over the very same keys, queries and comparison, whose
+        aggregates sit in one layer of one s-op: one name bound once would save a head."""
         from rasp.analysis.cost import Depths
 
         depths = Depths()
-        first: dict[tuple[int, int, int, str], g.Select] = {}
-        reported: set[int] = set()
+        groups: dict[tuple[int, int, int, str], list[tuple[g.Aggregate, g.Select]]] = {}
         for node in self.nodes:
-            if not isinstance(node, g.Aggregate) or not isinstance(node.selector, g.Select):
-                continue
-            select = node.selector
-            span = self._mine(select)
-            if span is None:
-                continue
-            key = (depths.of(node), select.keys.id, select.queries.id, select.op)
-            earlier = first.setdefault(key, select)
-            if earlier is select or earlier.origin == select.origin or select.id in reported:
-                continue
-            reported.add(select.id)
-            assert earlier.origin is not None
-            self.add(
-                "duplicate-selector",
-                "the same select is built again and used in the same layer: the reference "
-                "counts one head per select built; bind it to a name once and reuse the name "
-                "to save a head",
-                span,
-                Severity.HINT,
-                (("first built here", earlier.origin.span),),
-            )
+            if isinstance(node, g.Aggregate) and isinstance(node.selector, g.Select):
+                select = node.selector
+                if self._mine(select) is None:
+                    continue
+                key = (depths.of(node), select.keys.id, select.queries.id, select.op)
+                groups.setdefault(key, []).append((node, select))
+        candidates = [
+            entries for entries in groups.values() if len({e[1].origin for e in entries}) > 1
+        ]
+        if not candidates:
+            return
+        reach = [{n.id for n in g.ancestors(root)} for root in self.builder.results]
+        for entries in candidates:
+            for ids in reach:
+                used = [(a, sel) for a, sel in entries if a.id in ids]
+                if len({sel.origin for _, sel in used}) < 2:
+                    continue
+                first = used[0][1]
+                for _, select in used[1:]:
+                    span = self._mine(select)
+                    if select.origin == first.origin or span is None or first.origin is None:
+                        continue
+                    self.add(
+                        "duplicate-selector",
+                        "the same select is built again and used in the same layer: the "
+                        "reference counts one head per select built; bind it to a name once "
+                        "and reuse the name to save a head",
+                        span,
+                        Severity.HINT,
+                        (("first built here", first.origin.span),),
+                    )
+                break
 
     def graph(self) -> None:
         self.duplicate_selectors()
@@ -283,7 +327,7 @@ class Checker:
             self.add(
                 "default-type-mismatch",
                 f"rows that select nothing get the default {node.default!r} ({default}), "
-                f"which mixes into a {values} s-op and fails; give a {values} default, "
+                f"which mixes into {_a(values)} s-op and fails; give {_a(values)} default, "
                 f"e.g. `aggregate(..., {suggestion})`",
                 span,
                 Severity.WARNING,
@@ -299,30 +343,34 @@ class Checker:
         ):
             self.add(
                 "always-false",
-                "comparing str with a number is always False; compare with a string "
-                '(`"1"`) or convert with `tokens_int`',
+                "comparing str with a number is always False: compare values of one type "
+                '(e.g. `tokens == "1"`, or `tokens_int == 1` when the input holds numbers)',
                 span,
                 Severity.WARNING,
             )
         elif self.types.of(node) == "mixed":
-            kinds = " and ".join(args)
             self.add(
                 "type-mismatch",
-                f"`{_OP_WORDS.get(node.op, node.op)}` cannot combine {kinds} values: an "
-                "s-op holds one type of value",
+                _mixed_message(node, args) + self._uncalled_note(span),
                 span,
                 Severity.ERROR,
             )
 
     def conflicts(self) -> None:
         for conflict in self.encodings.conflicts():
-            span = self._mine(conflict.node)
-            if span is None:
+            placed = [(n, self._mine(n)) for n in conflict.members]
+            candidates = [(n, span) for n, span in placed if span is not None]
+            if not candidates:
                 continue
+            node, span = candidates[0]
             related = tuple(
-                (f"{r.encoding}: {r.text}", r.origin.span)
+                (
+                    f"{r.encoding}: {r.text}",
+                    r.origin.span
+                    if r.origin is not None and r.origin.file == self.file
+                    else span,  # an input (tokens, indices) has no place in the file
+                )
                 for r in (conflict.categorical, conflict.numerical)
-                if r.origin is not None and r.origin.file == self.file
             )
             self.add(
                 "encoding-conflict",
@@ -337,47 +385,31 @@ class Checker:
 
     # ---- tracr ----------------------------------------------------------------------------
     def tracr_checks(self) -> None:
+        # composite selectors of this file aggregated elsewhere (e.g. in selector_width)
+        for node in self.nodes:
+            if isinstance(node, g.Aggregate) and self._mine(node) is None:
+                stack: list[g.Selector] = [node.selector]
+                while stack:
+                    current = stack.pop()
+                    if isinstance(current, g.Combine):
+                        span = self._mine(current)
+                        if span is not None and not _one_select(current):
+                            self.add(
+                                "tracr-composite-selector",
+                                "tracr: compiling composite selectors (and/or/not) is not "
+                                "supported unless they reduce to one select over the same "
+                                "keys and queries",
+                                span,
+                                Severity.INFORMATION,
+                            )
+                            continue
+                        stack.extend(current.parts)
         length = base_scope().vars.get("length")
         for node in self.nodes:
             span = self._mine(node)
             if span is None:
                 continue
-            if isinstance(node, g.Select):
-                for part in (node.keys, node.queries):
-                    if isinstance(part, g.SOp) and self.encodings.of(part)[0] == "numerical":
-                        self.add(
-                            "tracr-numerical-select",
-                            "tracr: select keys and queries must be categorical; convert "
-                            "first, e.g. `round(x * 100)`",
-                            span,
-                            Severity.INFORMATION,
-                        )
-            elif isinstance(node, g.Aggregate):
-                encoding = self.encodings.of(node)[0]
-                if isinstance(node.selector, g.Combine):
-                    self.add(
-                        "tracr-composite-selector",
-                        "tracr: compiling composite selectors (and/or/not) is not supported",
-                        span,
-                        Severity.INFORMATION,
-                    )
-                if encoding == "categorical" and may_select_several(node.selector):
-                    self.add(
-                        "tracr-categorical-average",
-                        "tracr: a categorical aggregate must select one position; with "
-                        "several the compiled model is silently wrong",
-                        span,
-                        Severity.INFORMATION,
-                    )
-                if encoding == "numerical" and not _zero_one(node.values):
-                    self.add(
-                        "tracr-numerical-values",
-                        "tracr: a numerical aggregate only averages 0/1 values; wrap "
-                        "them in `indicator(...)`",
-                        span,
-                        Severity.INFORMATION,
-                    )
-            elif isinstance(node, g.Map) and length is not None and length in node.args:
+            if length is not None and length in node.inputs():
                 self.add(
                     "tracr-length",
                     "tracr has no compilable `length`; it would be a selector width of "
@@ -385,12 +417,85 @@ class Checker:
                     span,
                     Severity.INFORMATION,
                 )
+            if isinstance(node, g.Select):
+                for part in (node.keys, node.queries):
+                    if "numerical" in self.encodings.forced(part):
+                        self.add(
+                            "tracr-numerical-select",
+                            "tracr: select keys and queries must be categorical, and this one "
+                            "is numerical (an average); convert first, e.g. `round(x * 100)`",
+                            span,
+                            Severity.INFORMATION,
+                        )
+            elif isinstance(node, g.Aggregate):
+                numerical = "numerical" in self.encodings.forced(node)
+                if not _one_select(node.selector):
+                    self.add(
+                        "tracr-composite-selector",
+                        "tracr: compiling composite selectors (and/or/not) is not supported "
+                        "unless they reduce to one select over the same keys and queries",
+                        span,
+                        Severity.INFORMATION,
+                    )
+                if not numerical and may_select_several(node.selector):
+                    self.add(
+                        "tracr-categorical-average",
+                        "tracr: a categorical aggregate must select one position; with "
+                        "several the compiled model is silently wrong",
+                        span,
+                        Severity.INFORMATION,
+                    )
+                if numerical and not _zero_one(node.values):
+                    self.add(
+                        "tracr-numerical-values",
+                        "tracr: a numerical aggregate only averages 0/1 values; wrap "
+                        "them in `indicator(...)`",
+                        span,
+                        Severity.INFORMATION,
+                    )
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _one_select(selector: g.Selector) -> bool:
+    """A selector tracr can compile: a select, or and/or/not of selects over the very same
+    keys and queries (they reduce to one select with a combined comparison)."""
+    parts: list[g.Select] = []
+    stack: list[g.Selector] = [selector]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, g.Select):
+            parts.append(current)
+        elif isinstance(current, g.Combine):
+            stack.extend(current.parts)
+    return all(p.keys is parts[0].keys and p.queries is parts[0].queries for p in parts)
 
 
 _OP_WORDS = {"neg": "-", "pos": "+", "if": "if/else"}
 
 
+def _mixed_message(node: g.Map, args: list[str]) -> str:
+    """Say which values cannot live in one s-op, and what to write instead."""
+    if node.op == "if":
+        return (
+            f"the branches give {args[0]} and {args[2]} values, but an s-op holds one type "
+            "of value: make both branches the same type"
+        )
+    if node.op == "index":
+        values = node.param.values() if isinstance(node.param, dict) else node.param
+        kinds = list(dict.fromkeys(type(v).__name__ for v in values))  # in order of appearance
+        return (
+            f"the looked-up values mix {' and '.join(kinds)}, but an s-op holds one type of value"
+        )
+    word = _OP_WORDS.get(node.op, node.op)
+    return f"`{word}` cannot combine {' and '.join(args)} values: an s-op holds one type of value"
+
+
 def _zero_one(node: g.SOp) -> bool:
+    while isinstance(node, g.Map) and node.op in ("numerical", "categorical"):
+        node = node.args[0]
     if isinstance(node, g.Map) and node.op in (
         "indicator",
         "==",

@@ -31,9 +31,10 @@ class Reason:
 
 @dataclass(frozen=True)
 class Conflict:
-    node: g.SOp
+    node: g.SOp  # the most telling member
     categorical: Reason
     numerical: Reason
+    members: tuple[g.SOp, ...] = ()  # every node of the set, most telling first
 
 
 class Encodings:
@@ -96,6 +97,9 @@ class Encodings:
                 )
         elif isinstance(node, g.Map):
             if node.op in ("numerical", "categorical"):
+                # an annotation states how its argument is carried (tracr annotates the
+                # expression itself), so the two share one encoding
+                self._union(node, node.args[0])
                 self._force(node, node.op, f"annotated {node.op}", node.origin)
                 return
             sops = [a for a in node.args if not isinstance(a, g.Constant)]
@@ -129,6 +133,10 @@ class Encodings:
             return encoding, own[encoding]
         return encoding, forced.get(encoding)
 
+    def forced(self, node: g.SOp) -> set[str]:
+        """The encodings something forces on `node`'s set (empty: free, categorical)."""
+        return set(self._forced.get(self._find(node.id), {}))
+
     def conflicts(self) -> list[Conflict]:
         """One conflict per set of nodes forced both ways, placed on its most telling member:
         a node forced itself, named if possible, created first."""
@@ -138,8 +146,16 @@ class Encodings:
         out = []
         for root, forced in self._forced.items():
             if "numerical" in forced and "categorical" in forced and root in members:
-                node = min(
-                    members[root], key=lambda n: (n.id not in self._own, n.name is None, n.id)
+                ranked = sorted(
+                    members[root],
+                    key=lambda n: (
+                        "numerical" not in self._own.get(n.id, {}),  # the average itself
+                        n.id not in self._own,
+                        n.name is None,
+                        n.id,
+                    ),
                 )
-                out.append(Conflict(node, forced["categorical"], forced["numerical"]))
+                out.append(
+                    Conflict(ranked[0], forced["categorical"], forced["numerical"], tuple(ranked))
+                )
         return out

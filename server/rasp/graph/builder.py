@@ -19,10 +19,12 @@ from typing import Any
 from rasp.graph import nodes as g
 from rasp.graph.values import (
     UNKNOWN,
+    UNKNOWN_SELECTOR,
     Annotation,
     Function,
     Scope,
     Unknown,
+    UnknownSelector,
     describe,
     is_atom,
 )
@@ -177,6 +179,7 @@ class Builder:
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
         self.results: list[g.Node] = []  # every s-op/selector a statement produced
+        self.uncalled_results: list[g.Node] = []  # what bodies never called return
         # where the current statement names an input s-op (tokens_int...), for error ranges
         self._name_origins: dict[int, g.Origin] = {}
 
@@ -371,12 +374,18 @@ class Builder:
         """Run the body of every top-level function never called, with unknown arguments, so
         that undefined names, arity and kind errors inside it are found."""
         found: list[tuple[Function, RaspError]] = []
+        self.uncalled_results.clear()
         for value in list(self.scope.vars.values()):
             if not isinstance(value, Function) or id(value) in self.called:
                 continue
             saved_check, self.check_on_example = self.check_on_example, False
             try:
-                self._call_function(value, [UNKNOWN] * len(value.params), None)
+                result = self._call_function(value, [UNKNOWN] * len(value.params), None)
+                self.uncalled_results.extend(
+                    r
+                    for r in (result if isinstance(result, list) else [result])
+                    if isinstance(r, g.Node)
+                )
             except RaspError as err:
                 found.append((value, err))
             except RecursionError:
@@ -538,7 +547,7 @@ class Builder:
             keys = self._eval(expr.keys, scope)
             queries = self._eval(expr.queries, scope)
             if isinstance(keys, Unknown) or isinstance(queries, Unknown):
-                return UNKNOWN
+                return UNKNOWN_SELECTOR
             for value in (keys, queries):
                 if not (isinstance(value, g.SOp) or is_atom(value)):
                     raise RaspError(
@@ -557,6 +566,15 @@ class Builder:
             values = self._eval(expr.values, scope)
             default = 0 if expr.default is None else self._eval(expr.default, scope)
             if any(isinstance(v, Unknown) for v in (selector, values, default)):
+                # still check the parts that are known
+                if not isinstance(selector, g.Selector | Unknown):
+                    raise RaspError(
+                        "not-a-selector", f"Expected selector, got: {describe(selector)}", origin
+                    )
+                if not is_atom(default) and not isinstance(default, Unknown):
+                    raise RaspError(
+                        "not-an-atom", f"Expected atom, got: {describe(default)}", origin
+                    )
                 return UNKNOWN
             if not isinstance(selector, g.Selector):
                 raise RaspError(
@@ -615,7 +633,19 @@ class Builder:
     def _binary(self, expr: ast.Binary, left: Any, right: Any, origin: g.Origin) -> Any:
         op = expr.op
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return UNKNOWN
+            maybe = [isinstance(v, g.Selector | UnknownSelector) for v in (left, right)]
+            knowns = [
+                not isinstance(v, Unknown) or isinstance(v, UnknownSelector) for v in (left, right)
+            ]
+            if op not in ("and", "or") and any(maybe):
+                raise RaspError("selector-mixing", f"Cannot apply {op} to selector(s)", origin)
+            if op in ("and", "or") and any(maybe) and all(knowns) and not all(maybe):
+                raise RaspError(
+                    "selector-mixing",
+                    "Cannot apply and/or between selector and non-selector",
+                    origin,
+                )
+            return UNKNOWN_SELECTOR if all(maybe) else UNKNOWN
         if op in ("and", "or"):
             selectors = isinstance(left, g.Selector), isinstance(right, g.Selector)
             if all(selectors):

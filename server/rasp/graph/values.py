@@ -44,6 +44,15 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
+class UnknownSelector(Unknown):
+    """A selector built from unknown values: `select(x, x, ==)` is a selector whatever x is."""
+
+    __slots__ = ()
+
+
+UNKNOWN_SELECTOR = UnknownSelector()
+
+
 @dataclass(frozen=True)
 class Annotation:
     """`numerical(x)` / `categorical(x)`: state how a transformer carries x (tracr's
