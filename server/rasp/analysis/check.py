@@ -241,22 +241,42 @@ class Checker:
                     continue
                 key = (depths.of(node), select.keys.id, select.queries.id, select.op)
                 groups.setdefault(key, []).append((node, select))
-        candidates = [
-            entries for entries in groups.values() if len({e[1].origin for e in entries}) > 1
-        ]
+        candidates = {
+            key: entries
+            for key, entries in groups.items()
+            if len({e[1].origin for e in entries}) > 1
+        }
         if not candidates:
             return
-        reach = [{n.id for n in g.ancestors(root)} for root in self.builder.results]
-        for entries in candidates:
-            for ids in reach:
-                used = [(a, sel) for a, sel in entries if a.id in ids]
-                if len({sel.origin for _, sel in used}) < 2:
+        # one forward pass (self.nodes lists inputs before users): which candidate selects
+        # reach each node; a node reached by two built in different places is a witness
+        entry_of = {a.id: (key, sel) for key, entries in candidates.items() for a, sel in entries}
+        reached: dict[int, dict[tuple[int, int, int, str], list[g.Select]]] = {}
+        done: set[int] = set()  # selects already reported
+        for node in self.nodes:
+            merged: dict[tuple[int, int, int, str], list[g.Select]] = {}
+            for parent in node.inputs():
+                for key, selects in reached.get(parent.id, {}).items():
+                    bucket = merged.setdefault(key, [])
+                    for sel in selects:
+                        if len(bucket) < 8 and all(sel.origin != b.origin for b in bucket):
+                            bucket.append(sel)
+            if node.id in entry_of:
+                key, sel = entry_of[node.id]
+                bucket = merged.setdefault(key, [])
+                if len(bucket) < 8 and all(sel.origin != b.origin for b in bucket):
+                    bucket.append(sel)
+            if merged:
+                reached[node.id] = merged
+            for bucket in merged.values():
+                if len(bucket) < 2:
                     continue
-                first = used[0][1]
-                for _, select in used[1:]:
-                    span = self._mine(select)
-                    if select.origin == first.origin or span is None or first.origin is None:
+                first, *others = sorted(bucket, key=lambda b: b.id)
+                for second in others:
+                    span = self._mine(second)
+                    if second.id in done or span is None or first.origin is None:
                         continue
+                    done.add(second.id)
                     self.add(
                         "duplicate-selector",
                         "the same select is built again and used in the same layer: the "
@@ -266,7 +286,6 @@ class Checker:
                         Severity.HINT,
                         (("first built here", first.origin.span),),
                     )
-                break
 
     def graph(self) -> None:
         self.duplicate_selectors()
