@@ -182,15 +182,22 @@ class Session:
 
     def diagnostics(self, *, tracr: bool = False) -> list[Diagnostic]:
         """Every diagnostic: syntax, program errors, and the static analysis."""
-        from rasp.analysis.check import static_diagnostics
+        return _in_order(self.program_diagnostics() + self.analysis_diagnostics(tracr=tracr))
 
+    def program_diagnostics(self) -> list[Diagnostic]:
+        """Syntax problems and the errors running the program raised (cheap: already known)."""
         out = [
             Diagnostic(e.code, e.message, e.span, Severity.ERROR, self.file) for e in self.errors
         ]
-        out += static_diagnostics(
+        return _in_order(out + self.warnings)
+
+    def analysis_diagnostics(self, *, tracr: bool = False) -> list[Diagnostic]:
+        """What the static analysis finds (types, encodings, precedence, duplicates...)."""
+        from rasp.analysis.check import static_diagnostics
+
+        return static_diagnostics(
             self.parsed, self.builder, self.file, [e.statement for e in self.errors], tracr=tracr
         )
-        return sorted(out + self.warnings, key=lambda d: (d.span.start, d.span.end))
 
     def top_level(self) -> list[tuple[str, g.SOp | g.Selector]]:
         """The top-level s-ops and selectors, in the order their names were first bound."""
@@ -240,6 +247,10 @@ class Session:
         if err.origin is not None and err.origin.file == self.file:
             span = err.origin.span
         return self._error(err.code, err.message, span, span, err.python_exception)
+
+
+def _in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.span.start, d.span.end))
 
 
 def value_kind(value: Any) -> str:

@@ -200,3 +200,28 @@ async def test_closing_clears_diagnostics(client: LanguageClient) -> None:
                 return
 
     await asyncio.wait_for(cleared(), 10)
+
+
+async def test_warnings_stay_in_place_while_the_analysis_catches_up(
+    client: LanguageClient,
+) -> None:
+    uri = uri_of("carry.rasp")
+    text = "a = indices + 1;\nflag = not a == 1;\n"
+    open_document(client, uri, text)
+    [warning] = await diagnostics_for(client, uri, 1)
+    assert warning.code == "precedence"
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                    text="# a new first line\n",
+                )
+            ],
+        )
+    )
+    [moved] = await diagnostics_for(client, uri, 2)  # the first publication of version 2
+    edited = "# a new first line\n" + text
+    assert moved.code == "precedence"
+    assert moved.range.start == position_of(edited, "not a == 1")

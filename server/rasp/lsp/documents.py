@@ -5,16 +5,17 @@ answer from the worker."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
+from rasp.diagnostic import Diagnostic
 from rasp.lsp.convert import offset
 from rasp.program import Session
-from rasp.text import LineIndex
+from rasp.text import LineIndex, Span
 
 
 def uri_path(uri: str) -> Path | None:
@@ -33,6 +34,13 @@ class Document:
     evaluation: dict[str, Any] | None = None  # the worker's answer for `evaluated_version`
     evaluated_version: int | None = None
     evaluation_task: asyncio.Task[None] | None = None
+    analysis_task: asyncio.Task[None] | None = None
+    # the static analysis (slower than the parse) of `analysed_version`, and the edits made
+    # since then, to carry its diagnostics along until it is recomputed
+    analysis: list[Diagnostic] = field(default_factory=list)
+    analysed_version: int | None = None
+    runtime: list[Diagnostic] = field(default_factory=list)  # of `evaluated_version`
+    edits: list[tuple[int, int, int, int]] = field(default_factory=list)  # version, edit
 
     def __post_init__(self) -> None:
         self.path = uri_path(self.uri)
@@ -40,17 +48,47 @@ class Document:
         self.analyse()
 
     def apply(self, changes: list[Any], version: int, encoding: str) -> None:
+        """Apply LSP content changes in order; remember where the text changed."""
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 start = offset(self.lines, change.range.start, encoding)
                 end = offset(self.lines, change.range.end, encoding)
                 start, end = min(start, end), max(start, end)
                 self.text = self.text[:start] + change.text + self.text[end:]
+                self.edits.append((version, start, end, start + len(change.text)))
             else:
+                self.edits.append((version, 0, len(self.text), len(change.text)))
                 self.text = change.text
             self.lines = LineIndex(self.text)
         self.version = version
         self.analyse()
+
+    def carried(self, diagnostics: list[Diagnostic], since: int | None) -> list[Diagnostic]:
+        """Diagnostics computed for version `since` moved through the edits made after it;
+        those touching edited text are dropped (they return when the work catches up)."""
+        if since == self.version:
+            return diagnostics
+        if since is None:
+            return []
+        out = []
+        for d in diagnostics:
+            span: Span | None = d.span
+            for version, start, old_end, new_end in self.edits:
+                if span is None:
+                    break
+                if version <= since or span.end < start:
+                    continue
+                span = span.shift(new_end - old_end) if span.start > old_end else None
+            if span is not None:
+                out.append(replace(d, span=span))
+        return out
+
+    def forget_edits(self) -> None:
+        """Drop the edits no carried diagnostic needs any more."""
+        floor = min(
+            v if v is not None else -1 for v in (self.analysed_version, self.evaluated_version)
+        )
+        self.edits = [e for e in self.edits if e[0] > floor]
 
     def analyse(self) -> None:
         if self.session is None:

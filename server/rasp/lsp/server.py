@@ -42,7 +42,8 @@ _SEVERITY = {
     Severity.INFORMATION: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
-_DEBOUNCE_S = 0.15
+_DEBOUNCE_S = 0.15  # before evaluating on sample inputs
+_ANALYSIS_DEBOUNCE_S = 0.03  # before the static analysis (types, encodings, warnings)
 _LENS_WIDTH = 60
 
 
@@ -166,7 +167,8 @@ async def did_change_configuration(
     else:
         await pull_configuration(ls)
     for doc in ls.documents.values():
-        doc.evaluation, doc.evaluated_version = None, None
+        doc.evaluation, doc.evaluated_version, doc.runtime = None, None, []
+        analyse_now(ls, doc)
         publish(ls, doc)
         schedule_evaluation(ls, doc)
     refresh_lenses(ls)
@@ -185,6 +187,7 @@ def did_open(ls: RaspServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     doc = Document(item.uri, item.version, item.text)
     ls.documents[item.uri] = doc
+    analyse_now(ls, doc)
     publish(ls, doc)
     schedule_evaluation(ls, doc)
 
@@ -196,14 +199,16 @@ def did_change(ls: RaspServer, params: types.DidChangeTextDocumentParams) -> Non
         return
     doc.apply(list(params.content_changes), params.text_document.version, ls.encoding)
     publish(ls, doc)
+    schedule_analysis(ls, doc)
     schedule_evaluation(ls, doc)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: RaspServer, params: types.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.pop(params.text_document.uri, None)
-    if doc is not None and doc.evaluation_task is not None:
-        doc.evaluation_task.cancel()
+    for task in (doc.evaluation_task, doc.analysis_task) if doc is not None else ():
+        if task is not None:
+            task.cancel()
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
@@ -227,11 +232,10 @@ def lsp_diagnostic(ls: RaspServer, doc: Document, d: Diagnostic) -> types.Diagno
     )
 
 
-def evaluation_diagnostics(doc: Document, static: list[Diagnostic]) -> list[Diagnostic]:
-    """Failures on sample inputs, from the worker's answer for the current version."""
-    answer = doc.current_evaluation
-    if answer is None:
-        return []
+def evaluation_diagnostics(
+    doc: Document, answer: dict[str, Any], static: list[Diagnostic]
+) -> list[Diagnostic]:
+    """Failures on sample inputs, from a worker's answer for the current version."""
     out: list[Diagnostic] = []
     if answer.get("timeout"):
         first = (
@@ -280,9 +284,15 @@ def _statement_span(doc: Document, start: int) -> Span:
 
 
 def publish(ls: RaspServer, doc: Document) -> None:
+    """Publish what is known for the current version: its syntax and program errors (always
+    fresh), and the analysis and evaluation diagnostics of the latest versions that have them,
+    moved through the edits made since."""
     assert doc.session is not None
-    static = doc.session.diagnostics(tracr=ls.settings.tracr)
-    everything = static + evaluation_diagnostics(doc, static)
+    everything = (
+        doc.session.program_diagnostics()
+        + doc.carried(doc.analysis, doc.analysed_version)
+        + doc.carried(doc.runtime, doc.evaluated_version)
+    )
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(
             uri=doc.uri,
@@ -290,6 +300,27 @@ def publish(ls: RaspServer, doc: Document) -> None:
             diagnostics=[lsp_diagnostic(ls, doc, d) for d in everything],
         )
     )
+
+
+def analyse_now(ls: RaspServer, doc: Document) -> None:
+    assert doc.session is not None
+    doc.analysis = doc.session.analysis_diagnostics(tracr=ls.settings.tracr)
+    doc.analysed_version = doc.version
+    doc.forget_edits()
+
+
+def schedule_analysis(ls: RaspServer, doc: Document) -> None:
+    if doc.analysis_task is not None:
+        doc.analysis_task.cancel()
+    doc.analysis_task = asyncio.ensure_future(analyse_later(ls, doc, doc.version))
+
+
+async def analyse_later(ls: RaspServer, doc: Document, version: int) -> None:
+    await asyncio.sleep(_ANALYSIS_DEBOUNCE_S)
+    if doc.version != version or ls.documents.get(doc.uri) is not doc:
+        return
+    analyse_now(ls, doc)
+    publish(ls, doc)
 
 
 def schedule_evaluation(ls: RaspServer, doc: Document) -> None:
@@ -319,7 +350,11 @@ async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None
         }
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return  # a newer version arrived: this answer is stale
+    assert doc.session is not None
+    known = doc.session.program_diagnostics() + doc.carried(doc.analysis, doc.analysed_version)
+    doc.runtime = evaluation_diagnostics(doc, answer, known)
     doc.evaluation, doc.evaluated_version = answer, version
+    doc.forget_edits()
     publish(ls, doc)
     refresh_lenses(ls)
 
