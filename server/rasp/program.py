@@ -184,6 +184,11 @@ class Session:
         """Every diagnostic: syntax, program errors, and the static analysis."""
         return _in_order(self.program_diagnostics() + self.analysis_diagnostics(tracr=tracr))
 
+    def run_diagnostics(self) -> list[Diagnostic]:
+        """The errors running the program raised (not syntax problems)."""
+        syntax = {(d.code, d.span) for d in syntax_diagnostics(self.parsed, self.file)}
+        return [d for d in self.program_diagnostics() if (d.code, d.span) not in syntax]
+
     def program_diagnostics(self) -> list[Diagnostic]:
         """Syntax problems and the errors running the program raised (cheap: already known)."""
         out = [
@@ -247,6 +252,24 @@ class Session:
         if err.origin is not None and err.origin.file == self.file:
             span = err.origin.span
         return self._error(err.code, err.message, span, span, err.python_exception)
+
+
+def syntax_diagnostics(parsed: ParsedFile, file: str | None) -> list[Diagnostic]:
+    """The syntax problems of a parsed file (errors, and reference-incompatible notes)."""
+    out = []
+    for statement in parsed.statements:
+        for problem in statement.problems:
+            severity = Severity.INFORMATION if problem.warning else Severity.ERROR
+            out.append(
+                Diagnostic(
+                    problem.code,
+                    problem.message,
+                    problem.span.shift(statement.offset),
+                    severity,
+                    file,
+                )
+            )
+    return out
 
 
 def _in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

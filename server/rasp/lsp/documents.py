@@ -29,12 +29,12 @@ class Document:
     version: int
     text: str
     path: Path | None = None
-    session: Session | None = None
     lines: LineIndex = field(init=False)
     evaluation: dict[str, Any] | None = None  # the worker's answer for `evaluated_version`
     evaluated_version: int | None = None
     evaluation_task: asyncio.Task[None] | None = None
     analysis_task: asyncio.Task[None] | None = None
+    run_task: asyncio.Task[None] | None = None
     # the static analysis (slower than the parse) of `analysed_version`, and the edits made
     # since then, to carry its diagnostics along until it is recomputed
     analysis: list[Diagnostic] = field(default_factory=list)
@@ -45,7 +45,31 @@ class Document:
     def __post_init__(self) -> None:
         self.path = uri_path(self.uri)
         self.lines = LineIndex(self.text)
-        self.analyse()
+        self._session = Session(self.text, self.path, check_on_example=False)
+        self.parsed = self._session.parsed
+        self.run_version = self.version
+        # the program errors of `run_version`, carried until the run catches up
+        self.run_errors: list[Diagnostic] = self._session.run_diagnostics()
+
+    @property
+    def session(self) -> Session:
+        """The run of the current text (run now if the debounced run has not happened)."""
+        if self.run_version != self.version:
+            self._session = Session(
+                self.text, self.path, False, self._session.parser, self._session.runner, self.parsed
+            )
+            self.run_version = self.version
+            self.run_errors = self._session.run_diagnostics()
+            self.forget_edits()
+        return self._session
+
+    @property
+    def session_file(self) -> str | None:
+        return self._session.file
+
+    @property
+    def stale(self) -> bool:
+        return self.run_version != self.version
 
     def apply(self, changes: list[Any], version: int, encoding: str) -> None:
         """Apply LSP content changes in order; remember where the text changed."""
@@ -61,7 +85,7 @@ class Document:
                 self.text = change.text
             self.lines = LineIndex(self.text)
         self.version = version
-        self.analyse()
+        self.parsed = self._session.parser.reparse(self.parsed, self.text)
 
     def carried(self, diagnostics: list[Diagnostic], since: int | None) -> list[Diagnostic]:
         """Diagnostics computed for version `since` moved through the edits made after it;
@@ -86,15 +110,10 @@ class Document:
     def forget_edits(self) -> None:
         """Drop the edits no carried diagnostic needs any more."""
         floor = min(
-            v if v is not None else -1 for v in (self.analysed_version, self.evaluated_version)
+            v if v is not None else -1
+            for v in (self.analysed_version, self.evaluated_version, self.run_version)
         )
         self.edits = [e for e in self.edits if e[0] > floor]
-
-    def analyse(self) -> None:
-        if self.session is None:
-            self.session = Session(self.text, self.path, check_on_example=False)
-        else:
-            self.session = self.session.edit(self.text)
 
     @property
     def current_evaluation(self) -> dict[str, Any] | None:

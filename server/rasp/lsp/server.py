@@ -29,7 +29,7 @@ from rasp.lsp import protocol
 from rasp.lsp.convert import lsp_range, offset
 from rasp.lsp.documents import Document
 from rasp.lsp.evaluation import EvaluationTimeout, EvaluationWorker
-from rasp.program import TYPE_WORDS, Session
+from rasp.program import TYPE_WORDS, Session, syntax_diagnostics
 from rasp.runtime.errors import RaspError
 from rasp.syntax import ast
 from rasp.text import Span
@@ -43,7 +43,8 @@ _SEVERITY = {
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
 _DEBOUNCE_S = 0.15  # before evaluating on sample inputs
-_ANALYSIS_DEBOUNCE_S = 0.03  # before the static analysis (types, encodings, warnings)
+_RUN_DEBOUNCE_S = 0.05  # before running the program again (names, arity, reserved...)
+_ANALYSIS_DEBOUNCE_S = 0.3  # typing pauses before the static analysis (types, warnings)
 _LENS_WIDTH = 60
 
 
@@ -199,6 +200,7 @@ def did_change(ls: RaspServer, params: types.DidChangeTextDocumentParams) -> Non
         return
     doc.apply(list(params.content_changes), params.text_document.version, ls.encoding)
     publish(ls, doc)
+    schedule_run(ls, doc)
     schedule_analysis(ls, doc)
     schedule_evaluation(ls, doc)
 
@@ -206,7 +208,7 @@ def did_change(ls: RaspServer, params: types.DidChangeTextDocumentParams) -> Non
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: RaspServer, params: types.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.pop(params.text_document.uri, None)
-    for task in (doc.evaluation_task, doc.analysis_task) if doc is not None else ():
+    for task in (doc.evaluation_task, doc.analysis_task, doc.run_task) if doc else ():
         if task is not None:
             task.cancel()
     ls.text_document_publish_diagnostics(
@@ -284,12 +286,12 @@ def _statement_span(doc: Document, start: int) -> Span:
 
 
 def publish(ls: RaspServer, doc: Document) -> None:
-    """Publish what is known for the current version: its syntax and program errors (always
-    fresh), and the analysis and evaluation diagnostics of the latest versions that have them,
-    moved through the edits made since."""
-    assert doc.session is not None
+    """Publish what is known for the current version: its syntax problems (always fresh, the
+    parse is incremental), and the program errors, analysis and evaluation diagnostics of the
+    latest versions that have them, moved through the edits made since."""
     everything = (
-        doc.session.program_diagnostics()
+        syntax_diagnostics(doc.parsed, doc.session_file)
+        + doc.carried(doc.run_errors, doc.run_version)
         + doc.carried(doc.analysis, doc.analysed_version)
         + doc.carried(doc.runtime, doc.evaluated_version)
     )
@@ -302,8 +304,23 @@ def publish(ls: RaspServer, doc: Document) -> None:
     )
 
 
+def schedule_run(ls: RaspServer, doc: Document) -> None:
+    """Run the program again once typing pauses (requests that need it run it at once)."""
+    if doc.run_task is not None:
+        doc.run_task.cancel()
+    doc.run_task = asyncio.ensure_future(run_later(ls, doc, doc.version))
+
+
+async def run_later(ls: RaspServer, doc: Document, version: int) -> None:
+    await asyncio.sleep(_RUN_DEBOUNCE_S)
+    if doc.version != version or ls.documents.get(doc.uri) is not doc:
+        return
+    if doc.stale:
+        doc.session  # noqa: B018 - runs the program for the current text
+        publish(ls, doc)
+
+
 def analyse_now(ls: RaspServer, doc: Document) -> None:
-    assert doc.session is not None
     doc.analysis = doc.session.analysis_diagnostics(tracr=ls.settings.tracr)
     doc.analysed_version = doc.version
     doc.forget_edits()
@@ -350,7 +367,6 @@ async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None
         }
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return  # a newer version arrived: this answer is stale
-    assert doc.session is not None
     known = doc.session.program_diagnostics() + doc.carried(doc.analysis, doc.analysed_version)
     doc.runtime = evaluation_diagnostics(doc, answer, known)
     doc.evaluation, doc.evaluated_version = answer, version
