@@ -40,7 +40,8 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest) -> 
 
     capabilities = client_capabilities(request.param)
     lsp_client.set_configuration(
-        {"examples": ['"abc"'], "evaluation": {"timeoutMs": 5000}}, section="rasp"
+        {"examples": ['"abc"'], "evaluation": {"timeoutMs": 5000}, "inlayHints": {"enable": True}},
+        section="rasp",
     )
     await lsp_client.initialize_session(types.InitializeParams(capabilities=capabilities))
     yield

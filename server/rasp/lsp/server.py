@@ -697,5 +697,7 @@ def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
 
 
 def main() -> None:
+    from rasp.lsp import navigation  # noqa: F401 - registers the navigation features
+
     logging.basicConfig(level=logging.WARNING)
     server.start_io()
