@@ -226,3 +226,60 @@ async def test_warnings_stay_in_place_while_the_analysis_catches_up(
     edited = "# a new first line\n" + text
     assert moved.code == "precedence"
     assert moved.range.start == position_of(edited, "not a == 1")
+
+
+async def test_configuration_change_refreshes_and_the_time_limit_stops_runaways(
+    client: LanguageClient,
+) -> None:
+    heavy = (
+        'set example "'
+        + "ab" * 120
+        + '"\n'
+        + "\n".join(f"w{i} = selector_width(select(tokens, tokens, ==)) + {i};" for i in range(80))
+        + "\n"
+    )
+    uri = uri_of("runaway.rasp")
+    client.set_configuration({"examples": [], "evaluation": {"timeoutMs": 30}}, section="rasp")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"rasp": {"evaluation": {"timeoutMs": 30}}})
+    )
+    open_document(client, uri, heavy)
+    found = await diagnostics_for(
+        client, uri, 1, lambda ds: any("evaluation stopped after 30 ms" in d.message for d in ds)
+    )
+    assert found
+    # the server is still alive and answers
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(heavy, "w3 =")
+        )
+    )
+    assert hover is not None and "s-op" in hover.contents.value  # type: ignore[union-attr]
+    caps = client.capabilities
+    lens = caps and caps.workspace and caps.workspace.code_lens
+    if lens and lens.refresh_support:  # VS Code asks for lenses again after the change
+        assert client.lens_refreshes > 0  # type: ignore[attr-defined]
+
+
+async def test_a_failing_request_leaves_the_server_running(client: LanguageClient) -> None:
+    uri = uri_of("alive.rasp")
+    open_document(client, uri, PROGRAM)
+    await diagnostics_for(client, uri, 1)
+    try:
+        await client.text_document_prepare_rename_async(
+            types.PrepareRenameParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position_of(PROGRAM, "length"),
+            )
+        )
+    except Exception:  # noqa: BLE001 - an error answer is what we expect
+        pass
+    else:
+        raise AssertionError("renaming a library name must be refused")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(PROGRAM, "reverse = "),
+        )
+    )
+    assert hover is not None
