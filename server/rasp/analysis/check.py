@@ -24,6 +24,8 @@ from rasp.syntax.document import ParsedFile
 from rasp.text import Span
 
 _NUMBERS = ("int", "float", "bool")
+_EVIDENCE_MAX_LENGTH = 64
+_MEMO_LIMIT = 400_000  # memoised nodes kept across runs before starting afresh
 
 
 def walk(node: object) -> Iterator[object]:
@@ -61,7 +63,11 @@ class Checker:
         self._said: set[tuple[str, Span, str]] = set()
         self._uncalled: list[Function] = []
         self._sample: Any = None
-        self.types = Types()
+        # memos that stay valid across runs (nodes never change): kept on the builder
+        if len(builder.memo.get("types", Types())._types) > _MEMO_LIMIT:  # noqa: SLF001
+            builder.memo.clear()
+        self.types: Types = builder.memo.setdefault("types", Types())
+        self.depths: Any = builder.memo.setdefault("depths", None)
         roots = list(builder.results)
         self.nodes = g.ancestors_of(roots)
         self.encodings = Encodings(roots, self.types, base_scope().vars.get("length"))
@@ -232,7 +238,9 @@ class Checker:
         aggregates sit in one layer of one s-op: one name bound once would save a head."""
         from rasp.analysis.cost import Depths
 
-        depths = Depths()
+        if self.depths is None:
+            self.depths = self.builder.memo["depths"] = Depths()
+        depths = self.depths
         groups: dict[tuple[int, int, int, str], list[tuple[g.Aggregate, g.Select]]] = {}
         for node in self.nodes:
             if isinstance(node, g.Aggregate) and isinstance(node.selector, g.Select):
@@ -301,11 +309,13 @@ class Checker:
     def _row_counts(self, selector: g.Selector) -> tuple[int, int] | None:
         """(fewest, most) keys a query selects on the running example, when it evaluates."""
         from rasp.runtime.errors import RaspError
-        from rasp.runtime.evaluate import Evaluation
 
+        example = self.builder.example
+        if not isinstance(example, (str, list)) or len(example) > _EVIDENCE_MAX_LENGTH:
+            return None  # evidence only from short examples: it costs n x n per selector
         if self._sample is None:
             try:
-                self._sample = Evaluation([self.builder.example])
+                self._sample = self.builder.example_evaluation()
             except RaspError:
                 return None
         try:

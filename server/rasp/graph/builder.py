@@ -179,6 +179,7 @@ class Builder:
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
         self.results: list[g.Node] = []  # every s-op/selector a statement produced
+        self.memo: dict[str, Any] = {}  # analyses memoised per node, kept across runs
         self.uncalled_results: list[g.Node] = []  # what bodies never called return
         # where the current statement names an input s-op (tokens_int...), for error ranges
         self._name_origins: dict[int, g.Origin] = {}
