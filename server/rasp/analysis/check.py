@@ -70,7 +70,9 @@ class Checker:
         self.depths: Any = builder.memo.setdefault("depths", None)
         roots = list(builder.results)
         self.nodes = g.ancestors_of(roots)
-        self.encodings = Encodings(roots, self.types, base_scope().vars.get("length"))
+        self.encodings = Encodings(
+            roots, self.types, base_scope().vars.get("length"), nodes=self.nodes
+        )
 
     def add(
         self,
@@ -134,27 +136,59 @@ class Checker:
     def syntax_tree(self) -> None:
         assigned: dict[str, Span] = {}
         used: set[str] = set()
-        defining: set[int] = set()  # id() of Name nodes that bind rather than use a name
-        for statement, node in statement_nodes(self.parsed):
+        for statement in self.parsed.statements:
+            if statement.tree is None:
+                continue
+            diagnostics, names, uses = self._statement_facts(statement)
             base = statement.offset
+            for code, message, span, severity in diagnostics:
+                self.add(code, message, span.shift(base), severity)
+            for name, span in names:
+                assigned.setdefault(name, span.shift(base))
+            used |= uses
+        for name, span in assigned.items():
+            if name not in used:
+                self.add(
+                    "unused",
+                    f"`{name}` is private (starts with `_`) and never used",
+                    span,
+                    Severity.HINT,
+                )
+
+    def _statement_facts(
+        self, statement: ast.Statement
+    ) -> tuple[list[tuple[str, str, Span, Severity]], list[tuple[str, Span]], frozenset[str]]:
+        """A statement's own syntax diagnostics, private names bound and names used, with
+        spans relative to it; memoised by the statement's text."""
+        memo: dict[str, Any] = self.builder.memo.setdefault("statement-facts", {})
+        text = self.parsed.text[statement.offset : statement.offset + statement.length]
+        found = memo.get(text)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        saved = self.out, self._said
+        self.out, self._said = [], set()
+        assigned: list[tuple[str, Span]] = []
+        used: set[str] = set()
+        defining: set[int] = set()  # id() of Name nodes that bind rather than use a name
+        for node in walk(statement.tree):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     defining.add(id(target))
                     if target.id.startswith("_"):
-                        assigned.setdefault(target.id, target.span.shift(base))
+                        assigned.append((target.id, target.span))
             elif isinstance(node, ast.For):  # `for _i in ...`: unused on purpose
                 defining.update(id(n) for n in node.names)
             elif isinstance(node, ast.Def):
                 defining.update(id(n) for n in (node.name, *node.params))
                 if node.name.id.startswith("_"):
-                    assigned.setdefault(node.name.id, node.name.span.shift(base))
+                    assigned.append((node.name.id, node.name.span))
             elif isinstance(node, ast.ListComprehension | ast.DictComprehension):
                 defining.update(id(n) for n in node.names)
             elif isinstance(node, ast.Name):
                 if id(node) not in defining:
                     used.add(node.id)
             elif isinstance(node, ast.Binary | ast.Contains):
-                self.precedence(node, base)
+                self.precedence(node, 0)
             elif (
                 isinstance(node, ast.Call)
                 and isinstance(node.function, ast.Name)
@@ -164,17 +198,16 @@ class Checker:
                     "reference-incompatible",
                     f"`{node.function.id}(...)` is an encoding annotation of this tool "
                     "(tracr's vocabulary); the reference interpreter has no such function",
-                    node.span.shift(base),
+                    node.span,
                     Severity.INFORMATION,
                 )
-        for name, span in assigned.items():
-            if name not in used:
-                self.add(
-                    "unused",
-                    f"`{name}` is private (starts with `_`) and never used",
-                    span,
-                    Severity.HINT,
-                )
+        diagnostics = [(d.code, d.message, d.span, d.severity) for d in self.out]
+        self.out, self._said = saved
+        facts = (diagnostics, assigned, frozenset(used))
+        if len(memo) > 50_000:
+            memo.clear()
+        memo[text] = facts
+        return facts
 
     def precedence(self, node: ast.Binary | ast.Contains, base: int) -> None:
         span = node.span.shift(base)
@@ -235,76 +268,105 @@ class Checker:
 
     def duplicate_selectors(self) -> None:
         """Two selects built separately over the very same keys, queries and comparison, whose
-        aggregates sit in one layer of one s-op: one name bound once would save a head."""
+        aggregates sit in one layer of one s-op: one name bound once would save a head.
+
+        One forward pass over the nodes (inputs before users) tells, for each node, which
+        selects of this file reach it through aggregates, grouped by (layer, keys, queries,
+        comparison); a node reached by two built in different places is a witness. What
+        reaches a node depends on its ancestors only, so it is memoised across runs."""
         from rasp.analysis.cost import Depths
 
         if self.depths is None:
             self.depths = self.builder.memo["depths"] = Depths()
         depths = self.depths
-        groups: dict[tuple[int, int, int, str], list[tuple[g.Aggregate, g.Select]]] = {}
+        Key = tuple[int, int, int, str]
+        memo = self.builder.memo
+        # the groups built in two or more places (only they can have duplicates); a group
+        # that becomes one restarts the memo, since nodes met before did not track it
+        places: dict[Key, set[g.Origin]] = memo.setdefault("duplicate-places", {})
+        multi: set[Key] = memo.setdefault("duplicate-multi", set())
+        entries: dict[int, tuple[Key, g.Select]] = {}
         for node in self.nodes:
             if isinstance(node, g.Aggregate) and isinstance(node.selector, g.Select):
                 select = node.selector
-                if self._mine(select) is None:
-                    continue
-                key = (depths.of(node), select.keys.id, select.queries.id, select.op)
-                groups.setdefault(key, []).append((node, select))
-        candidates = {
-            key: entries
-            for key, entries in groups.items()
-            if len({e[1].origin for e in entries}) > 1
-        }
-        if not candidates:
-            return
-        # one forward pass (self.nodes lists inputs before users): which candidate selects
-        # reach each node; a node reached by two built in different places is a witness
-        entry_of = {a.id: (key, sel) for key, entries in candidates.items() for a, sel in entries}
-        reached: dict[int, dict[tuple[int, int, int, str], list[g.Select]]] = {}
-        done: set[int] = set()  # selects already reported
+                if select.origin is not None and select.origin.file == self.file:
+                    key = (depths.of(node), select.keys.id, select.queries.id, select.op)
+                    entries[node.id] = (key, select)
+                    seen = places.setdefault(key, set())
+                    seen.add(select.origin)
+                    if len(seen) > 1 and key not in multi:
+                        multi.add(key)
+                        memo.pop("duplicate-reached", None)
+                        memo.pop("duplicate-witnesses", None)
+        reached: dict[int, dict[Key, list[g.Select]]] = memo.setdefault("duplicate-reached", {})
+        witnesses: dict[int, list[tuple[g.Select, g.Select]]] = memo.setdefault(
+            "duplicate-witnesses", {}
+        )
+        empty: dict[Key, list[g.Select]] = {}
         for node in self.nodes:
-            merged: dict[tuple[int, int, int, str], list[g.Select]] = {}
-            for parent in node.inputs():
-                for key, selects in reached.get(parent.id, {}).items():
-                    bucket = merged.setdefault(key, [])
-                    for sel in selects:
-                        if len(bucket) < 8 and all(sel.origin != b.origin for b in bucket):
-                            bucket.append(sel)
-            if node.id in entry_of:
-                key, sel = entry_of[node.id]
-                bucket = merged.setdefault(key, [])
-                if len(bucket) < 8 and all(sel.origin != b.origin for b in bucket):
-                    bucket.append(sel)
-            if merged:
-                reached[node.id] = merged
+            if node.id in reached:
+                continue
+            entry = entries.get(node.id)
+            own = entry is not None and entry[0] in multi
+            sources = [r for r in (reached.get(p.id, empty) for p in node.inputs()) if r]
+            if not own and len(sources) <= 1:
+                reached[node.id] = sources[0] if sources else empty  # shared, never changed
+                continue
+            merged: dict[Key, list[g.Select]] = {}
+            for source in sources:
+                for key, selects in source.items():
+                    _join(merged.setdefault(key, []), selects)
+            if own and entry is not None:
+                _join(merged.setdefault(entry[0], []), [entry[1]])
+            reached[node.id] = merged
+            pairs: list[tuple[g.Select, g.Select]] = []
             for bucket in merged.values():
-                if len(bucket) < 2:
+                if len(bucket) >= 2:
+                    first, *others = sorted(bucket, key=lambda b: b.id)
+                    pairs.extend((second, first) for second in others)
+            if pairs:
+                witnesses[node.id] = pairs
+        done: set[int] = set()
+        for node in self.nodes:
+            for second, first in witnesses.get(node.id, ()):
+                span = self._mine(second)
+                if second.id in done or span is None or first.origin is None:
                     continue
-                first, *others = sorted(bucket, key=lambda b: b.id)
-                for second in others:
-                    span = self._mine(second)
-                    if second.id in done or span is None or first.origin is None:
-                        continue
-                    done.add(second.id)
-                    self.add(
-                        "duplicate-selector",
-                        "the same select is built again and used in the same layer: the "
-                        "reference counts one head per select built; bind it to a name once "
-                        "and reuse the name to save a head",
-                        span,
-                        Severity.HINT,
-                        (("first built here", first.origin.span),),
-                    )
+                done.add(second.id)
+                self.add(
+                    "duplicate-selector",
+                    "the same select is built again and used in the same layer: the "
+                    "reference counts one head per select built; bind it to a name once "
+                    "and reuse the name to save a head",
+                    span,
+                    Severity.HINT,
+                    (("first built here", first.origin.span),),
+                )
 
     def graph(self) -> None:
         self.duplicate_selectors()
+        memo: dict[tuple[int, str], list[tuple[str, str, Severity]]] = self.builder.memo.setdefault(
+            "node-checks", {}
+        )
+        example = repr(self.builder.example)
         for node in self.nodes:
+            if not isinstance(node, g.Aggregate | g.Map):
+                continue
             span = self._mine(node)
             if span is None:
                 continue
-            if isinstance(node, g.Aggregate):
-                self.aggregate(node, span)
-            elif isinstance(node, g.Map):
-                self.elementwise(node, span)
+            key = (node.id, example)
+            found = memo.get(key)
+            if found is None:  # a node's own checks never change: memoise them
+                before = len(self.out)
+                if isinstance(node, g.Aggregate):
+                    self.aggregate(node, span)
+                else:
+                    self.elementwise(node, span)
+                memo[key] = [(d.code, d.message, d.severity) for d in self.out[before:]]
+            else:
+                for code, message, severity in found:
+                    self.add(code, message, span, severity)
 
     def _row_counts(self, selector: g.Selector) -> tuple[int, int] | None:
         """(fewest, most) keys a query selects on the running example, when it evaluates."""
@@ -482,6 +544,20 @@ class Checker:
                         span,
                         Severity.INFORMATION,
                     )
+
+
+def _join(bucket: list[g.Select], selects: list[g.Select]) -> None:
+    """Add selects built in places not in the bucket yet (a few are enough to tell)."""
+    if len(bucket) >= 8:
+        return
+    for select in selects:
+        if select in bucket:
+            continue
+        origin = select.origin
+        if all(origin != b.origin for b in bucket):
+            bucket.append(select)
+            if len(bucket) >= 8:
+                return
 
 
 def _a(word: str) -> str:

@@ -41,15 +41,20 @@ class Encodings:
     """Encodings of every s-op reachable from some roots."""
 
     def __init__(
-        self, roots: Iterable[g.Node], types: Types | None = None, length: g.Node | None = None
+        self,
+        roots: Iterable[g.Node],
+        types: Types | None = None,
+        length: g.Node | None = None,
+        nodes: list[g.Node] | None = None,
     ) -> None:
+        """`nodes`, when given, must be `ancestors_of(roots)` (saves walking it again)."""
         self.types = types or Types()
         self._parent: dict[int, int] = {}
         self._forced: dict[int, dict[str, Reason]] = {}
         self._nodes: dict[int, g.SOp] = {}
         self._own: dict[int, dict[str, Reason]] = {}  # reasons forced on the node itself
         self.length = length
-        for node in g.ancestors_of(roots):
+        for node in nodes if nodes is not None else g.ancestors_of(roots):
             self._constrain(node)
 
     # union-find
