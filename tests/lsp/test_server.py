@@ -283,3 +283,22 @@ async def test_a_failing_request_leaves_the_server_running(client: LanguageClien
         )
     )
     assert hover is not None
+
+
+async def test_hover_on_builtins_gives_signature_and_doc(client: LanguageClient) -> None:
+    uri = uri_of("builtins.rasp")
+    open_document(client, uri, PROGRAM)
+    await diagnostics_for(client, uri, 1)
+    for word, signature in (
+        ("select(indices, opp", "select(keys, queries, op)"),
+        ("aggregate(flip", "aggregate(selector, values, default=0)"),
+        ("indicator(", "indicator(s)"),
+    ):
+        hover = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position_of(PROGRAM, word),
+            )
+        )
+        assert hover is not None
+        assert signature in hover.contents.value  # type: ignore[union-attr]

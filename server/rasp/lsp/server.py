@@ -402,6 +402,25 @@ def _names_at(doc: Document, at: int) -> tuple[ast.Statement, ast.Name] | None:
     return None
 
 
+def _keyword_at(doc: Document, at: int) -> tuple[str, Span] | None:
+    """The builtin word (`select`, `aggregate`, `round`...) written at `at`, if any."""
+    for statement in doc.session.parsed.statements:
+        if statement.tree is None or not statement.span.contains(at):
+            continue
+        stack: list[object] = [statement.tree]
+        while stack:
+            node = stack.pop()
+            word = {ast.Select: "select", ast.Aggregate: "aggregate"}.get(type(node))
+            if isinstance(node, ast.Builtin):
+                word = node.function
+            if word is not None:
+                start = node.span.shift(statement.offset).start  # type: ignore[attr-defined]
+                if start <= at <= start + len(word):
+                    return word, Span(start, start + len(word))
+            stack.extend(ast.children(node))
+    return None
+
+
 def _node_at(doc: Document, at: int) -> g.Node | None:
     """The smallest s-op or selector built by an expression of this document around `at`."""
     assert doc.session is not None
@@ -475,6 +494,9 @@ def hover(ls: RaspServer, params: types.HoverParams) -> types.Hover | None:
             lines, blocks = value_lines(doc, name.id, statement.offset)
             description.lines += lines
             description.code += blocks
+    elif (keyword := _keyword_at(doc, at)) is not None:
+        word, span = keyword
+        description = describer.describe(word, None)
     else:
         node = _node_at(doc, at)
         if node is None or node.origin is None:
