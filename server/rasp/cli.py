@@ -155,6 +155,32 @@ def cmd_cost(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+def cmd_draw(args: argparse.Namespace, out: TextIO) -> int:
+    from rasp.flow.layout import layout
+    from rasp.flow.svg import html, render
+
+    path, text = _read(args.file)
+    session = Session(text, path)
+    for err in session.errors:
+        sys.stderr.write(f"{_location(path, err)}: error[{err.code}]: {err.message}\n")
+    node = dict(session.top_level()).get(args.name)
+    if not isinstance(node, g.SOp):
+        raise _Usage(f"{args.name} is not a top-level s-op of {path}")
+    try:
+        inp = session.parse_input(args.input) if args.input else session.example
+    except RaspError as exc:
+        raise _Usage(f"bad --input {args.input!r}: {exc.message}") from None
+    flow = layout(node, inp, {session.file: session.text}, args.name)
+    target = Path(args.output)
+    body = html(flow) if target.suffix.lower() in (".html", ".htm") else render(flow)
+    try:
+        target.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise _Usage(f"cannot write {target}: {exc.strerror or exc}") from None
+    out.write(f"{target}: {args.name} on {fmt.literal(inp)}, {fmt.cost_line(flow['cost'])}\n")
+    return 1 if session.errors else 0
+
+
 def cmd_repl(args: argparse.Namespace, out: TextIO) -> int:
     from rasp.repl import Repl
 
@@ -187,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("file", metavar="FILE")
     cost.add_argument("names", nargs="*", metavar="NAME")
     cost.add_argument("--json", action="store_true", help="one JSON object")
+    draw = commands.add_parser("draw", help="draw the computation flow of an s-op (SVG/HTML)")
+    draw.add_argument("file", metavar="FILE")
+    draw.add_argument("name", metavar="NAME")
+    draw.add_argument("--input", metavar="INPUT", help="a RASP literal (default: the example)")
+    draw.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        required=True,
+        help="out.svg, or out.html for a page with tooltips",
+    )
     commands.add_parser("repl", help="an interactive REPL, like the reference's")
     return parser
 
@@ -198,7 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
     out = sys.stdout
-    handlers = {"run": cmd_run, "check": cmd_check, "cost": cmd_cost, "repl": cmd_repl}
+    handlers = {
+        "run": cmd_run,
+        "check": cmd_check,
+        "cost": cmd_cost,
+        "draw": cmd_draw,
+        "repl": cmd_repl,
+    }
     try:
         return handlers[args.command](args, out)
     except _Usage as exc:
