@@ -149,3 +149,14 @@ async def test_semantic_tokens_folding_and_inlay_hints(client: LanguageClient) -
     )
     labels = [h.label for h in hints or []]
     assert ": s-op · str · categorical" in labels
+
+
+async def test_computation_flow_request(client: LanguageClient) -> None:
+    uri = await _open(client, "flow.rasp")
+    answer = await client.protocol.send_request_async(
+        "rasp/computationFlow", {"textDocument": {"uri": uri}, "name": "reverse", "input": "xyz"}
+    )
+    assert answer is not None
+    assert answer.flow.cost.heads == [1, 1]
+    assert answer.svg.startswith("<svg") and "reverse" in answer.svg
+    assert [h.selector.label for h in answer.flow.layers[2].heads] == ["flip"]

@@ -7,8 +7,14 @@ in step).
     and INPUT a string or a list.
 `rasp/cost`: params {textDocument: {uri}, name: string} -> COST | null, where
     COST = {layers, heads: number[], max_heads, mlp_layers: number[]}.
+
+`rasp/computationFlow`: params {textDocument: {uri}, name?: string, position?: Position,
+    input?: INPUT} -> {flow: FLOW, svg: string} | null, where FLOW is
+    `rasp.flow.layout.layout(...)` (layers of heads and feed-forward blocks, values, edges,
+    source offsets) and svg its picture; the input defaults to the running example.
 """
 
 EVALUATE = "rasp/evaluate"
 COST = "rasp/cost"
+COMPUTATION_FLOW = "rasp/computationFlow"
 SHOW_EVALUATION_COMMAND = "rasp.showEvaluation"  # a client command: the lens click

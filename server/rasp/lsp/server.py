@@ -718,6 +718,30 @@ def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
     return {**cost(value).to_json(), "graph": cost_graph(value)}
 
 
+@server.feature(protocol.COMPUTATION_FLOW)
+def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    """The flow of an s-op on an input. Evaluation here is bounded by
+    `rasp.evaluation.maxLength` (inputs longer than that are refused)."""
+    from rasp.flow.layout import layout
+    from rasp.flow.svg import render
+
+    doc = _document_of(ls, params)
+    if doc is None:
+        return None
+    name = _requested_name(doc, params, ls)
+    if name is None:
+        return None
+    known, value = doc.session.builder.scope.find(name)
+    if not known or not isinstance(value, g.SOp):
+        return None
+    raw = _plain(_get(params, "input"))
+    inp = raw if isinstance(raw, (str, list)) and raw else doc.session.example
+    if not isinstance(inp, (str, list)) or len(inp) > ls.settings.max_length:
+        return None
+    flow = layout(value, inp, {doc.session.file: doc.text}, name)
+    return {"flow": flow, "svg": render(flow)}
+
+
 def main() -> None:
     from rasp.lsp import navigation  # noqa: F401 - registers the navigation features
 
