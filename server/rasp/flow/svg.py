@@ -13,7 +13,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 BOX_W, BOX_H, GAP, PAD, BAND_TITLE = 230, 44, 16, 14, 20
+MAX_LINE_WIDTH = 1250  # wider bands wrap onto another line
 COLORS = {"input": "#e8f0fe", "mlp": "#e6f4ea", "head": "#fef7e0", "output": "#fce8e6"}
+
+
+def _literal(value: Any) -> str:
+    from rasp import format as fmt
+
+    return fmt.literal(value)
 
 
 def _short(text: str, width: int = 34) -> str:
@@ -70,8 +77,8 @@ def _node_group(canvas: _Canvas, node: dict[str, Any], x: float, y: float, fill:
     canvas.parts.append(f"<g {attrs}>")
     canvas.parts.append(f"<title>{escape(node['label'] + ': ' + _values_text(node))}</title>")
     canvas.rect(x, y, BOX_W, BOX_H, fill)
-    canvas.text(x + 8, y + 17, _short(node["label"]), weight="bold")
-    canvas.text(x + 8, y + 35, _short(_values_text(node), 36), size=11)
+    canvas.text(x + 8, y + 17, _short(node["label"], 28), weight="bold")
+    canvas.text(x + 8, y + 35, _short(_values_text(node), 33), size=11)
     canvas.parts.append("</g>")
     canvas.centers[node["id"]] = (x + BOX_W / 2, y, y + BOX_H, 0)
 
@@ -99,7 +106,7 @@ def _draw_head(canvas: _Canvas, head: dict[str, Any], x: float, y: float) -> Non
         f"<title>{escape(selector['label'])}: {selected} of {len(matrix) ** 2} selected</title>"
     )
     canvas.rect(x, y, width, height, COLORS["head"])
-    canvas.text(x + 8, y + 17, "head: " + _short(selector["label"], 30), weight="bold")
+    canvas.text(x + 8, y + 17, "head: " + _short(selector["label"], 22), weight="bold")
     top = y + 26
     for q, row in enumerate(matrix):
         for k, on in enumerate(row):
@@ -142,10 +149,32 @@ def render(flow: dict[str, Any]) -> str:
             return w, h
         return BOX_W, BOX_H
 
-    widths = [sum(size(i)[0] for i in items) + GAP * (len(items) + 1) for _, items in rows]
+    # a band holds one or more lines of boxes, wrapped at MAX_LINE_WIDTH
+    bands_lines: list[tuple[str, list[list[tuple[str, dict[str, Any]]]]]] = []
+    for title, items in rows:
+        lines_of: list[list[tuple[str, dict[str, Any]]]] = [[]]
+        used: float = GAP
+        for item in items:
+            w = size(item)[0] + GAP
+            if lines_of[-1] and used + w > MAX_LINE_WIDTH:
+                lines_of.append([])
+                used = float(GAP)
+            lines_of[-1].append(item)
+            used += w
+        bands_lines.append((title, lines_of))
+    widths = [
+        sum(size(i)[0] for i in line) + GAP * (len(line) + 1)
+        for _, lines_of in bands_lines
+        for line in lines_of
+    ]
     width = max([*widths, 480.0]) + 2 * PAD
+
+    def line_height(line: list[tuple[str, dict[str, Any]]]) -> float:
+        return max((size(i)[1] for i in line), default=BOX_H) + GAP
+
     heights = [
-        max((size(i)[1] for i in items), default=BOX_H) + BAND_TITLE + 2 * GAP for _, items in rows
+        sum(line_height(line) for line in lines_of) + BAND_TITLE + GAP
+        for _, lines_of in bands_lines
     ]
     header = 40
     height = header + sum(heights) + PAD
@@ -154,27 +183,30 @@ def render(flow: dict[str, Any]) -> str:
     canvas.text(
         PAD,
         24,
-        f"{flow['name']}({_short(repr(flow['input']), 40)}): "
+        f"{flow['name']}({_short(_literal(flow['input']), 40)}): "
         f"{cost['layers']} layers · heads per layer {cost['heads']}",
         14,
         "bold",
     )
     y: float = height - PAD
     positions: list[tuple[float, list[tuple[float, float, tuple[str, dict[str, Any]]]]]] = []
-    for (title, items), row_height in zip(rows, heights, strict=True):
-        y -= row_height
+    for (title, lines_of), band_height in zip(bands_lines, heights, strict=True):
+        y -= band_height
         placed: list[tuple[float, float, tuple[str, dict[str, Any]]]] = []
-        cursor = float(PAD + GAP)
-        for item in items:
-            w, _ = size(item)
-            placed.append((cursor, y + BAND_TITLE + GAP, item))
-            cursor += w + GAP
+        top = y + BAND_TITLE + GAP
+        for line in lines_of:
+            cursor = float(PAD + GAP)
+            for item in line:
+                placed.append((cursor, top, item))
+                cursor += size(item)[0] + GAP
+            top += line_height(line)
         positions.append((y, placed))
         canvas.parts.append(
             f'<rect class="band" x="{PAD / 2:.1f}" y="{y:.1f}" width="{width - PAD:.1f}" '
-            f'height="{row_height - 4:.1f}" fill="#f8f9fa" stroke="#e8eaed"/>'
+            f'height="{band_height - 4:.1f}" fill="#f8f9fa" stroke="#e8eaed"/>'
         )
         canvas.text(PAD, y + 15, title, 11, "bold")
+    bands = len(canvas.parts)  # bands first, then the edges, then the nodes on top
     for _, placed in positions:
         for left, top, (kind, data) in placed:
             if kind == "head":
@@ -206,7 +238,12 @@ def render(flow: dict[str, Any]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        'font-family="monospace">' + defs + "".join(lines) + "".join(canvas.parts) + "</svg>\n"
+        'font-family="monospace">'
+        + defs
+        + "".join(canvas.parts[:bands])
+        + "".join(lines)
+        + "".join(canvas.parts[bands:])
+        + "</svg>\n"
     )
 
 
