@@ -1,11 +1,17 @@
 // VS Code entry point for RASP: starts/stops `python -m rasp.lsp` over stdio with
 // vscode-languageclient, owns the "RASP" output channel and the client-side commands.
+// The logic lives in vscode-free modules (config, python, commands, render) that are unit-tested.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import {
-  SETTING_KEYS, probeArgs, readSettings, resolvePythonCommand, serverArgs, startFailureMessage,
-} from './config';
+  EVALUATION_SCHEME, NAME_PATTERN, ShowEvaluationTarget, evaluateParams, evaluationViewAddress, examplesBase,
+  parseShowEvaluationArgs, prependExample, validateExampleInput,
+} from './commands';
+import { SETTING_KEYS, probeArgs, readSettings, serverArgs, startFailureMessage } from './config';
+import { EVALUATE, EvaluateResult, SHOW_EVALUATION_COMMAND } from './protocol';
+import { PYTHON_EXTENSION_ID, choosePython, describeChoice } from './python';
+import { renderEvaluation } from './render';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
@@ -16,30 +22,16 @@ function enqueue(op: () => Promise<void>): Promise<void> {
   return queue;
 }
 
-/** The slice of the Python extension's API used here; everything is optional because it is untrusted. */
-interface PythonExtensionApi {
-  environments?: {
-    getActiveEnvironmentPath(): unknown;
-    resolveEnvironment(env: unknown): Promise<{ executable?: { uri?: { fsPath?: unknown } } } | undefined>;
-  };
-}
-
 function currentSettings() {
   const section = vscode.workspace.getConfiguration('rasp');
   return readSettings(Object.fromEntries(SETTING_KEYS.map((key) => [key, section.get(key)])));
 }
 
-/** The interpreter selected in the Python extension (ms-python.python), if it is installed. */
-async function pythonExtensionInterpreter(): Promise<string | undefined> {
-  try {
-    const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
-    const envs = ext && (ext.isActive ? ext.exports : await ext.activate())?.environments;
-    const env = await envs?.resolveEnvironment(envs.getActiveEnvironmentPath());
-    const fsPath = env?.executable?.uri?.fsPath;
-    return typeof fsPath === 'string' ? fsPath : undefined;
-  } catch {
-    return undefined;
-  }
+/** The Python extension's API (activated if needed), or undefined when it is not installed. */
+async function pythonExtensionApi(): Promise<unknown> {
+  const ext = vscode.extensions.getExtension(PYTHON_EXTENSION_ID);
+  if (ext === undefined) return undefined;
+  return ext.isActive ? ext.exports : await ext.activate();
 }
 
 interface ProbeFailure { detail: string; interpreterMissing: boolean }
@@ -58,7 +50,9 @@ function probe(python: string): Promise<ProbeFailure | undefined> {
 async function startClient(): Promise<void> {
   const out = output!;
   const settings = currentSettings();
-  const python = resolvePythonCommand(settings, await pythonExtensionInterpreter());
+  const choice = await choosePython(settings, pythonExtensionApi);
+  const python = choice.command;
+  out.appendLine(describeChoice(choice));
   out.appendLine(`Starting RASP language server: ${python} ${serverArgs().join(' ')}`);
 
   const problem = await probe(python);
@@ -66,10 +60,10 @@ async function startClient(): Promise<void> {
     out.appendLine(problem.detail);
     // Not awaited: activation must not wait for the user to dismiss the message.
     const actions = ['Open Settings', 'Show Output'] as const;
-    void vscode.window.showErrorMessage(startFailureMessage(python, problem.interpreterMissing), ...actions).then((choice) => {
-      if (choice === 'Open Settings') {
+    void vscode.window.showErrorMessage(startFailureMessage(python, problem.interpreterMissing), ...actions).then((picked) => {
+      if (picked === 'Open Settings') {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'rasp.server.pythonPath');
-      } else if (choice === 'Show Output') {
+      } else if (picked === 'Show Output') {
         out.show(true);
       }
     });
@@ -103,22 +97,138 @@ async function stopClient(): Promise<void> {
   }
 }
 
-function notYetAvailable(name: string): () => void {
-  return () => void vscode.window.showInformationMessage(`RASP: "${name}" is not available in this version yet.`);
+function restartServer(): Promise<void> {
+  return enqueue(async () => {
+    await stopClient();
+    await startClient();
+  });
 }
+
+// ---- RASP: Show Evaluation ------------------------------------------------------------------
+
+/** The read-only documents of the evaluation views, by URI. */
+class EvaluationViews implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.texts.delete(uri.toString());
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.texts.clear();
+  }
+}
+
+/** The target from a code lens's arguments, else the name under the cursor in a RASP editor. */
+function evaluationTarget(args: unknown[]): ShowEvaluationTarget | undefined {
+  const fromLens = parseShowEvaluationArgs(args);
+  if (fromLens !== undefined) return fromLens;
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || editor.document.languageId !== 'rasp') {
+    void vscode.window.showInformationMessage('RASP: open a RASP file and put the cursor on a name to show its evaluation.');
+    return undefined;
+  }
+  const range = editor.document.getWordRangeAtPosition(editor.selection.active, NAME_PATTERN);
+  if (range === undefined) {
+    void vscode.window.showInformationMessage('RASP: put the cursor on a name (an s-op, a selector or a value) to show its evaluation.');
+    return undefined;
+  }
+  return { uri: editor.document.uri.toString(), name: editor.document.getText(range) };
+}
+
+async function showEvaluation(views: EvaluationViews, args: unknown[]): Promise<void> {
+  const target = evaluationTarget(args);
+  if (target === undefined) return;
+  await queue.catch(() => undefined); // a restart in progress finishes first
+  const running = client;
+  if (running === undefined || !running.isRunning()) {
+    void vscode.window.showErrorMessage('RASP: the language server is not running; see the "RASP" output.', 'Restart Server', 'Show Output').then((picked) => {
+      if (picked === 'Restart Server') void restartServer();
+      else if (picked === 'Show Output') output?.show(true);
+    });
+    return;
+  }
+  let answer: EvaluateResult | null;
+  try {
+    answer = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `RASP: evaluating ${target.name}` },
+      () => running.sendRequest<EvaluateResult | null>(EVALUATE, evaluateParams(target)),
+    );
+  } catch (err) {
+    output?.appendLine(`rasp/evaluate ${target.name} failed: ${String(err)}`);
+    void vscode.window.showErrorMessage(`RASP: could not evaluate ${target.name}: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  const source = vscode.Uri.parse(target.uri);
+  const text = renderEvaluation(answer, { name: target.name, source: vscode.workspace.asRelativePath(source) });
+  const uri = vscode.Uri.from(evaluationViewAddress(target.uri, target.name));
+  views.set(uri, text);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+}
+
+// ---- RASP: Set Example Input -----------------------------------------------------------------
+
+async function setExampleInput(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && editor.document.languageId === 'rasp' && !editor.selection.isEmpty
+    ? editor.document.getText(editor.selection).trim()
+    : '';
+  const input = await vscode.window.showInputBox({
+    title: 'RASP: Set Example Input',
+    prompt: 'A sample input for every s-op and selector: a string ("hello", or a bare word) or a list ([1, 2, 3]). It is added in front of rasp.examples.',
+    placeHolder: '"hello"   or   [1, 2, 3]',
+    value: selected.includes('\n') ? '' : selected,
+    ignoreFocusOut: true,
+    validateInput: validateExampleInput,
+  });
+  if (input === undefined) return; // cancelled
+  const config = vscode.workspace.getConfiguration('rasp');
+  const hasWorkspace = (vscode.workspace.workspaceFolders?.length ?? 0) > 0 || vscode.workspace.workspaceFile !== undefined;
+  const target = hasWorkspace ? 'workspace' : 'global';
+  const base = examplesBase(target, config.inspect<unknown>('examples'), config.get<unknown>('examples'));
+  const examples = prependExample(base, input);
+  try {
+    await config.update('examples', examples, hasWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`RASP: could not update rasp.examples: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  vscode.window.setStatusBarMessage(`RASP: sample input ${examples[0]} added to rasp.examples (${target} settings)`, 5000);
+}
+
+// ---- activation -----------------------------------------------------------------------------
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('RASP');
+  const views = new EvaluationViews();
   context.subscriptions.push(
     output,
-    vscode.commands.registerCommand('rasp.restartServer', () =>
-      enqueue(async () => {
-        await stopClient();
-        await startClient();
-      }),
-    ),
-    vscode.commands.registerCommand('rasp.showEvaluation', notYetAvailable('Show Evaluation')),
-    vscode.commands.registerCommand('rasp.setExampleInput', notYetAvailable('Set Example Input')),
+    views,
+    vscode.workspace.registerTextDocumentContentProvider(EVALUATION_SCHEME, views),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === EVALUATION_SCHEME) views.forget(doc.uri);
+    }),
+    vscode.commands.registerCommand('rasp.restartServer', restartServer),
+    vscode.commands.registerCommand(SHOW_EVALUATION_COMMAND, (...args: unknown[]) => showEvaluation(views, args)),
+    vscode.commands.registerCommand('rasp.setExampleInput', setExampleInput),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      // Another interpreter needs another server process; other settings reach the running
+      // server through workspace/didChangeConfiguration.
+      if (event.affectsConfiguration('rasp.server.pythonPath')) void restartServer();
+    }),
   );
   await enqueue(startClient);
 }

@@ -4,12 +4,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ROOT } from './paths';
 import {
   DEFAULT_SETTINGS, RaspSettings, SETTING_KEYS, probeArgs, readSettings, resolvePythonCommand,
   serverArgs, startFailureMessage,
 } from '../config';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readJson = (name: string): any => JSON.parse(readFileSync(path.join(ROOT, name), 'utf8'));
 
 /** Which RaspSettings field each `rasp.*` setting key fills. */

@@ -1,12 +1,11 @@
 // The request names and the lens command agree with the server's protocol module.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { COST, EVALUATE, SHOW_EVALUATION_COMMAND } from '../protocol';
+import { inRoot } from './paths';
 
-const serverProtocol = readFileSync(
-  join(__dirname, '..', '..', '..', 'server', 'rasp', 'lsp', 'protocol.py'), 'utf8');
+const serverProtocol = readFileSync(inRoot('server', 'rasp', 'lsp', 'protocol.py'), 'utf8');
 
 function pythonConstant(name: string): string {
   const match = new RegExp(`^${name} = "([^"]+)"`, 'm').exec(serverProtocol);
