@@ -46,6 +46,7 @@ clean:
 # Chromium) against the real server; installs its own tools. See e2e/README.md.
 .PHONY: e2e e2e-setup e2e-nvim e2e-vscode
 e2e: e2e-nvim e2e-vscode
+	@echo "e2e: 2 passed, 0 failed"
 
 e2e-setup:
 	bash e2e/setup.sh
