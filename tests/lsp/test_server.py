@@ -93,11 +93,16 @@ async def test_code_lenses_resolve_to_values(client: LanguageClient) -> None:
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert lenses
-    titles = []
+    titles, flows = [], []
     for lens in lenses:
+        if lens.command is not None:  # the computation-flow lenses come resolved
+            assert lens.command.command == "rasp.showComputationFlow"
+            flows.append(lens.command.arguments[1])  # type: ignore[index]
+            continue
         resolved = await client.code_lens_resolve_async(lens)
         assert resolved.command is not None
         titles.append(resolved.command.title)
+    assert flows == ["opp", "reverse", "bad", "frac"]
     assert 'reverse("hello") = [o, l, l, e, h]' in titles
     assert 'reverse("abc") = [c, b, a]' in titles
     assert 'flip("hello"): 5 of 25 selected' in titles

@@ -18,3 +18,4 @@ EVALUATE = "rasp/evaluate"
 COST = "rasp/cost"
 COMPUTATION_FLOW = "rasp/computationFlow"
 SHOW_EVALUATION_COMMAND = "rasp.showEvaluation"  # a client command: the lens click
+SHOW_COMPUTATION_FLOW_COMMAND = "rasp.showComputationFlow"  # a client command (flow lens)

@@ -559,7 +559,36 @@ def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLe
                 },
             )
         )
+    for statement, name in _flow_targets(doc):
+        line_end = doc.text.find("\n", statement.offset)
+        end = (
+            statement.offset + statement.length
+            if line_end < 0
+            else min(line_end, statement.offset + statement.length)
+        )
+        lenses.append(
+            types.CodeLens(
+                range=lsp_range(doc.lines, Span(statement.offset, end), ls.encoding),
+                command=types.Command(
+                    title=f"computation flow of {name}",
+                    command=protocol.SHOW_COMPUTATION_FLOW_COMMAND,
+                    arguments=[doc.uri, name],
+                ),
+            )
+        )
     return lenses
+
+
+def _flow_targets(doc: Document) -> list[tuple[ast.Statement, str]]:
+    """A flow lens on each top-level s-op definition and on each `draw(name)` statement."""
+    out = []
+    for run in doc.session.runs:
+        tree = run.statement.tree
+        if isinstance(tree, ast.Draw) and isinstance(tree.expr, ast.Name):
+            out.append((run.statement, tree.expr.id))
+        elif isinstance(tree, ast.Assign):
+            out.extend((run.statement, n) for n, v in run.writes.items() if isinstance(v, g.SOp))
+    return out
 
 
 def _shorten(text: str) -> str:
@@ -600,6 +629,8 @@ def lens_title(doc: Document, data: dict[str, Any]) -> str:
 def code_lens_resolve(ls: RaspServer, lens: types.CodeLens) -> types.CodeLens:
     data = lens.data if isinstance(lens.data, dict) else {}
     doc = ls.documents.get(data.get("uri", ""))
+    if lens.command is not None:
+        return lens  # resolved already (the computation-flow lenses)
     if doc is None or "name" not in data:
         lens.command = types.Command(title="(document closed)", command="")
         return lens
