@@ -32,7 +32,7 @@ from rasp.runtime.errors import RaspError, from_python
 from rasp.runtime.evaluate import Evaluation
 from rasp.syntax import ast
 from rasp.syntax.document import ParsedFile, StatementParser
-from rasp.text import Span
+from rasp.text import LineIndex, Span
 
 DEFAULT_EXAMPLE = "hello"
 MAX_CALL_DEPTH = 150
@@ -40,6 +40,9 @@ MAX_LIST_LENGTH = 1_000_000
 MAX_LOAD_BYTES = 2_000_000
 MAX_MEMO_NODES = 200_000
 MAX_LOOP_ITERATIONS = 10_000
+MAX_STEPS = 200_000
+MAX_RECORDED_LIST = 10_000  # longer lists are not searched for s-ops
+MAX_LOAD_SYNTAX_ERRORS = 3  # syntax errors of a loaded file reported at its `load`
 
 KEYWORDS = frozenset(
     [
@@ -175,6 +178,7 @@ class Builder:
         self._evaluations: dict[tuple[type, str], Evaluation] = {}
         self._file: str | None = None
         self._anchor = g.Anchor(0)
+        self._steps = 0  # statements executed for the current top-level statement
         self._depth = 0
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
@@ -206,6 +210,7 @@ class Builder:
             return []
         self._file, self._anchor = file, anchor or g.Anchor(statement.offset)
         self._name_origins.clear()
+        self._steps = 0
         results_before = len(self.results)
         try:
             self._exec(statement.tree, self.scope, top=True)
@@ -228,6 +233,14 @@ class Builder:
         return g.Origin(self._file, span, self._anchor)
 
     def _exec(self, stmt: ast.Stmt, scope: Scope, top: bool = False) -> None:
+        self._steps += 1
+        if self._steps > MAX_STEPS:
+            raise RaspError(
+                "limit",
+                f"this statement runs more than {MAX_STEPS:,} statements "
+                "(loops and calls included); the analysis stops here",
+                self._origin(stmt.span),
+            )
         if isinstance(stmt, ast.Assign):
             values = [self._eval(e, scope) for e in stmt.values]
             self._record(values)
@@ -302,12 +315,20 @@ class Builder:
             raise AssertionError(stmt)
 
     def _record(self, values: list[Any]) -> None:
-        """Keep the s-ops and selectors statements produce: the roots of the analysis."""
-        for value in values:
-            if isinstance(value, (g.SOp, g.Selector)):
-                self.results.append(value)
-            elif isinstance(value, list):
-                self._record(value)
+        """Keep the s-ops and selectors statements produce: the roots of the analysis. Lists
+        are looked into once each (they may be shared) and only while small."""
+        seen: set[int] = set()
+        stack = [values]
+        while stack:
+            items = stack.pop()
+            if id(items) in seen or len(items) > MAX_RECORDED_LIST:
+                continue
+            seen.add(id(items))
+            for value in items:
+                if isinstance(value, (g.SOp, g.Selector)):
+                    self.results.append(value)
+                elif isinstance(value, list):
+                    stack.append(value)
 
     def _bind(self, scope: Scope, target: ast.Name, value: Any) -> None:
         self._reserve(target)
@@ -376,6 +397,7 @@ class Builder:
         that undefined names, arity and kind errors inside it are found."""
         found: list[tuple[Function, RaspError]] = []
         self.uncalled_results.clear()
+        called = set(self.called)  # checking a body calls others: that does not count
         for value in list(self.scope.vars.values()):
             if not isinstance(value, Function) or id(value) in self.called:
                 continue
@@ -393,12 +415,15 @@ class Builder:
                 pass
             finally:
                 self.check_on_example = saved_check
+        self.called = called
         return found
 
     # ---- load -----------------------------------------------------------------------------
 
     def _find(self, name: str) -> Path | None:
         filename = f"{name}.rasp"
+        if Path(filename).is_absolute() or ".." in Path(filename).parts:
+            return None
         here = [Path(self._file).parent] if self._file else []
         for folder in [*here, *self.search_paths, Path.cwd()]:
             candidate = folder / filename
@@ -408,6 +433,13 @@ class Builder:
 
     def _load(self, stmt: ast.Load, scope: Scope) -> None:
         origin = self._origin(stmt.span)
+        if Path(stmt.path).is_absolute() or ".." in Path(stmt.path).parts:
+            raise RaspError(
+                "unknown-file",
+                f"load reads files next to the loading file or in "
+                f"the working directory, not {stmt.path}.rasp",
+                origin,
+            )
         path = self._find(stmt.path)
         if path is None:
             raise RaspError("unknown-file", f"could not find file: {stmt.path}.rasp", origin)
@@ -434,14 +466,26 @@ class Builder:
         inner._loading = [*self._loading, resolved]
         inner._depth = self._depth
         saved = self._file, self._anchor
-        run = inner.run(inner.parser.parse(text), str(path))
+        parsed = inner.parser.parse(text)
+        run = inner.run(parsed, str(path))
+        problems = [(st, p) for st in parsed.statements for p in st.problems if not p.warning]
         self._file, self._anchor = saved
         self.example = inner.example
         for name, value in inner.scope.vars.items():
             if not name.startswith("_") and name != "out":
                 scope.set(name, value)
-        if run.failures:
+        if run.failures or problems:
             errors = []
+            lines = LineIndex(text)
+            for statement, problem in problems[:MAX_LOAD_SYNTAX_ERRORS]:
+                line, column = lines.position(problem.span.start + statement.offset)
+                errors.append(
+                    RaspError(
+                        problem.code,
+                        f"{stmt.path}.rasp:{line + 1}:{column + 1}: {problem.message}",
+                        origin,
+                    )
+                )
             for failure in run.failures:
                 err = failure.error
                 errors.append(RaspError(err.code, err.message, origin, err.python_exception))
@@ -603,6 +647,14 @@ class Builder:
         self, names: tuple[ast.Name, ...], iterable: ast.Expr, scope: Scope
     ) -> list[Scope]:
         items = self._iterable(self._eval(iterable, scope), iterable.span)
+        self._steps += len(items)
+        if self._steps > MAX_STEPS:
+            raise RaspError(
+                "limit",
+                f"this statement builds more than {MAX_STEPS:,} elements "
+                "(comprehensions included); the analysis stops here",
+                self._origin(iterable.span),
+            )
         scopes = []
         for item in items:
             inner = Scope(scope)
