@@ -117,7 +117,7 @@ NODE_PATH=$cs_modules timeout -k 5 "${E2E_VSCODE_TIMEOUT:-180}" node "$E2E_ROOT/
   "http://127.0.0.1:$port/?folder=$work" "$out" < /dev/null || rc=$?
 if [ "$rc" = 0 ]; then
   mkdir -p "$E2E_ROOT/docs/screenshots"
-  cp "$out/hover.png" "$out/lenses.png" "$out/problems.png" "$E2E_ROOT/docs/screenshots/"
+  cp "$out/hover.png" "$out/lenses.png" "$out/problems.png" "$out/flow.png" "$E2E_ROOT/docs/screenshots/"
   e2e_log "passed; screenshots in docs/screenshots/"
 else
   [ "$rc" = 124 ] && e2e_log "the driver did not finish in time"

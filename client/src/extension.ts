@@ -1,6 +1,7 @@
 // VS Code entry point for RASP: starts/stops `python -m rasp.lsp` over stdio with
 // vscode-languageclient, owns the "RASP" output channel and the client-side commands.
-// The logic lives in vscode-free modules (config, python, commands, render) that are unit-tested.
+// The logic lives in vscode-free modules (config, python, commands, render, flow, flowView) that
+// are unit-tested; flowPanel.ts holds the computation-flow webview.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
@@ -9,7 +10,8 @@ import {
   parseShowEvaluationArgs, prependExample, validateExampleInput,
 } from './commands';
 import { SETTING_KEYS, probeArgs, readSettings, serverArgs, startFailureMessage } from './config';
-import { EVALUATE, EvaluateResult, SHOW_EVALUATION_COMMAND } from './protocol';
+import { FlowPanels } from './flowPanel';
+import { EVALUATE, EvaluateResult, SHOW_COMPUTATION_FLOW_COMMAND, SHOW_EVALUATION_COMMAND } from './protocol';
 import { PYTHON_EXTENSION_ID, choosePython, describeChoice } from './python';
 import { renderEvaluation } from './render';
 
@@ -131,6 +133,20 @@ class EvaluationViews implements vscode.TextDocumentContentProvider {
   }
 }
 
+/** The running client, once a restart in progress has finished; undefined if there is none. */
+async function runningClient(): Promise<LanguageClient | undefined> {
+  await queue.catch(() => undefined); // a restart in progress finishes first
+  const running = client;
+  return running !== undefined && running.isRunning() ? running : undefined;
+}
+
+function serverNotRunning(): void {
+  void vscode.window.showErrorMessage('RASP: the language server is not running; see the "RASP" output.', 'Restart Server', 'Show Output').then((picked) => {
+    if (picked === 'Restart Server') void restartServer();
+    else if (picked === 'Show Output') output?.show(true);
+  });
+}
+
 /** The target from a code lens's arguments, else the name under the cursor in a RASP editor. */
 function evaluationTarget(args: unknown[]): ShowEvaluationTarget | undefined {
   const fromLens = parseShowEvaluationArgs(args);
@@ -151,13 +167,9 @@ function evaluationTarget(args: unknown[]): ShowEvaluationTarget | undefined {
 async function showEvaluation(views: EvaluationViews, args: unknown[]): Promise<void> {
   const target = evaluationTarget(args);
   if (target === undefined) return;
-  await queue.catch(() => undefined); // a restart in progress finishes first
-  const running = client;
-  if (running === undefined || !running.isRunning()) {
-    void vscode.window.showErrorMessage('RASP: the language server is not running; see the "RASP" output.', 'Restart Server', 'Show Output').then((picked) => {
-      if (picked === 'Restart Server') void restartServer();
-      else if (picked === 'Show Output') output?.show(true);
-    });
+  const running = await runningClient();
+  if (running === undefined) {
+    serverNotRunning();
     return;
   }
   let answer: EvaluateResult | null;
@@ -214,9 +226,15 @@ async function setExampleInput(): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('RASP');
   const views = new EvaluationViews();
+  const flows = new FlowPanels({
+    client: runningClient,
+    log: (line) => output?.appendLine(line),
+    serverNotRunning,
+  });
   context.subscriptions.push(
     output,
     views,
+    flows,
     vscode.workspace.registerTextDocumentContentProvider(EVALUATION_SCHEME, views),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === EVALUATION_SCHEME) views.forget(doc.uri);
@@ -224,6 +242,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rasp.restartServer', restartServer),
     vscode.commands.registerCommand(SHOW_EVALUATION_COMMAND, (...args: unknown[]) => showEvaluation(views, args)),
     vscode.commands.registerCommand('rasp.setExampleInput', setExampleInput),
+    vscode.commands.registerCommand(SHOW_COMPUTATION_FLOW_COMMAND, (...args: unknown[]) => flows.show(args)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // Another interpreter needs another server process; other settings reach the running
       // server through workspace/didChangeConfiguration.

@@ -60,3 +60,67 @@ export const COST = 'rasp/cost';
 
 /** The command a code lens runs when clicked (registered by the extension, not the server). */
 export const SHOW_EVALUATION_COMMAND = 'rasp.showEvaluation';
+
+/** Where a flow node comes from: code-point offsets into `file` (null: the document itself). */
+export interface FlowOrigin {
+  file: string | null;
+  start: number;
+  end: number;
+}
+
+/** One node of a computation flow (an s-op, or a selector for a head). */
+export interface FlowNode {
+  id: number;
+  label: string;
+  kind: string;
+  depth: number;
+  inputs?: number[];
+  origin?: FlowOrigin;
+  values?: unknown[];
+  type?: string;
+  text?: string;
+  matrix?: boolean[][];
+  error?: unknown;
+}
+
+export interface FlowHead {
+  selector: FlowNode;
+  aggregates: FlowNode[];
+}
+
+export interface FlowLayer {
+  layer: number;
+  heads: FlowHead[];
+  mlp: FlowNode[];
+}
+
+/** `rasp.flow.layout.layout(...)`: the s-op's computation, layer by layer, on one input. */
+export interface ComputationFlow {
+  name: string;
+  input: RaspInput;
+  cost: Cost;
+  inputs: FlowNode[];
+  layers: FlowLayer[];
+  edges: Array<[number, number]>;
+  output: number;
+}
+
+export interface ComputationFlowParams {
+  textDocument: { uri: string };
+  name?: string;
+  position?: { line: number; character: number };
+  /** The input to run on; the running example (`set example`) when left out. */
+  input?: RaspInput;
+}
+
+/** The answer to `rasp/computationFlow` (null: not an s-op of the document, or no input). */
+export interface ComputationFlowResult {
+  flow: ComputationFlow;
+  /** A complete SVG document; nodes are `<g class="node">` / `<g class="head">` with `data-node-id`. */
+  svg: string;
+}
+
+export const COMPUTATION_FLOW = 'rasp/computationFlow';
+
+/** The command of the "computation flow of NAME" code lens, with arguments `[uri, name]`. */
+export const SHOW_COMPUTATION_FLOW_COMMAND = 'rasp.showComputationFlow';

@@ -1,8 +1,10 @@
 // Drives real VS Code (the web build served by code-server) in headless Chromium with
 // playwright-core, and checks what a user of the RASP extension sees on examples/reverse.rasp
 // and on e2e/fixtures/undefined_name.rasp: code lenses with values, the hover with the cost
-// line, error squiggles, the status bar count and the Problems panel. Saves hover.png,
-// lenses.png and problems.png.
+// line, error squiggles, the status bar count and the Problems panel, then the computation-flow
+// webview of `reverse` (opened from its code lens; a click on a head selects its source, the
+// cursor in the source highlights a node, an edit redraws it). Saves hover.png, lenses.png,
+// problems.png and flow.png.
 //
 // Usage: node drive.js URL OUT_DIR   (playwright-core is found through NODE_PATH)
 // Prints one JSON line (also written to OUT_DIR/result.json). Exit 0: every check passed;
@@ -22,6 +24,17 @@ const EXPECT = {
   hoverLine: 'reverse = aggregate(flip, tokens);',
   hoverCost: 'cost: 2 layers · heads per layer [1, 1]',
   errorMessage: 'Undefined variable: nosuchname',
+  flowLens: 'computation flow of reverse',
+  flowTitle: 'Computation flow of reverse',
+  flowHeads: 2, // reverse has a head in layer 1 (length) and one in layer 2 (flip)
+  flowHeadSelection: '(30 selected)', // select(indices, opp_index, ==)
+  flowCursorLine: 'reverse = aggregate(flip, tokens);',
+  flowCursorWord: 'aggregate',
+  flowCursorNode: 'reverse: [o, l, l, e, h]', // the tooltip of the node the cursor is then in
+  flowEditLine: 'set example "hello"',
+  flowEditWord: 'hello',
+  flowEditTo: 'hey',
+  flowEditedSubtitle: 'reverse("hey") · 2 layers',
 };
 
 // Console errors that are expected in this setup (see e2e/README.md) and only counted: the
@@ -42,6 +55,7 @@ function check(name, passed, detail) {
 }
 
 let browser;
+let currentPage; // for a screenshot when the harness fails
 function finish(code) {
   result.ok = code === 0;
   result.timings.done = Date.now() - t0;
@@ -133,6 +147,7 @@ async function main() {
       '--no-default-browser-check', '--disable-extensions', '--password-store=basic'],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  currentPage = page;
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
@@ -201,10 +216,85 @@ async function main() {
   await page.waitForTimeout(300);
   await screenshot(page, 'problems.png');
 
+  // --- reverse.rasp: the computation-flow webview ----------------------------------------------
+  await page.keyboard.press('Control+J'); // hide the panel: room for the source and the flow
+  await page.locator('.tab[data-resource-name="reverse.rasp"]').first().click({ timeout: STEP_MS }); // still open
+  await page.locator('.tab.active[data-resource-name="reverse.rasp"]').waitFor({ timeout: STEP_MS });
+  const flowLens = page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: EXPECT.flowLens }).first();
+  await flowLens.waitFor({ state: 'visible', timeout: STEP_MS });
+  await flowLens.click();
+  const webview = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+  const countIn = (selector) => webview.locator(selector).count().catch(() => 0);
+  const heads = await poll(async () => {
+    const n = await countIn('#view svg g.head');
+    return n >= EXPECT.flowHeads ? n : 0;
+  });
+  mark('flow');
+  result.flowHeads = heads || (await countIn('#view svg g.head'));
+  result.flowTitle = await webview.locator('#title').textContent({ timeout: 2000 }).catch(() => null);
+  result.flowSubtitle = await webview.locator('#subtitle').textContent({ timeout: 2000 }).catch(() => null);
+  check('flowWebview', result.flowHeads >= EXPECT.flowHeads && result.flowTitle === EXPECT.flowTitle,
+    `expected an SVG with >= ${EXPECT.flowHeads} g.head titled ${JSON.stringify(EXPECT.flowTitle)}; ` +
+    `got ${result.flowHeads} heads, title ${JSON.stringify(result.flowTitle)}`);
+
+  if (heads) {
+    // a click on the head that has a source (flip's select) selects that source in the editor
+    const head = webview.locator('#view svg g.head[data-start]').first();
+    const headId = await head.getAttribute('data-node-id', { timeout: 5000 }).catch(() => null);
+    await head.click({ timeout: 5000 }).catch((err) => result.failures.push(`flowClick: ${String(err).split('\n')[0]}`));
+    let selection = '';
+    const selected = await poll(async () => {
+      selection = await page.locator('[id="status.editor.selection"]').first().innerText({ timeout: 1000 }).catch(() => '');
+      return selection.includes(EXPECT.flowHeadSelection);
+    }, 10000);
+    mark('flowClick');
+    result.flowSelection = selection;
+    check('flowClickSelectsSource', selected, `after a click on head ${headId}, the status bar shows ${JSON.stringify(selection)}`);
+    const headActive = await poll(() => countIn(`#view svg g.rasp-active[data-node-id="${headId}"]`), 5000);
+    check('flowClickHighlights', headActive, `head ${headId} is not highlighted after its source was selected`);
+
+    // the cursor in the source highlights the node it is in
+    const at = await wordCentre(page, EXPECT.flowCursorLine, EXPECT.flowCursorWord);
+    if (at) await page.mouse.click(at.x, at.y);
+    let activeTitle = '';
+    const followed = await poll(async () => {
+      activeTitle = await webview.locator('#view svg g.rasp-active > title').first().textContent({ timeout: 1000 }).catch(() => '') || '';
+      return activeTitle.startsWith(EXPECT.flowCursorNode);
+    }, 10000);
+    mark('flowCursor');
+    result.flowActiveNode = activeTitle;
+    check('flowFollowsCursor', followed,
+      `cursor on ${JSON.stringify(EXPECT.flowCursorWord)}${at ? '' : ' (word not found)'}: highlighted ${JSON.stringify(activeTitle)}`);
+  }
+  await page.keyboard.press('Control+B'); // hide the side bar: a wider flow for the screenshot
+  await page.mouse.move(1270, 700); // off the tabs and lenses (no tooltip)
+  await page.waitForTimeout(800);
+  await screenshot(page, 'flow.png');
+
+  if (heads) {
+    // an edit of the running example redraws the flow (debounced), on the new input
+    const word = await wordCentre(page, EXPECT.flowEditLine, EXPECT.flowEditWord);
+    if (word) {
+      await page.mouse.dblclick(word.x, word.y);
+      await page.keyboard.type(EXPECT.flowEditTo);
+    }
+    let subtitle = '';
+    const redrawn = await poll(async () => {
+      subtitle = await webview.locator('#subtitle').textContent({ timeout: 1000 }).catch(() => '') || '';
+      return subtitle.startsWith(EXPECT.flowEditedSubtitle);
+    }, 10000);
+    mark('flowEdit');
+    result.flowSubtitleAfterEdit = subtitle;
+    check('flowFollowsEdits', redrawn,
+      `after ${JSON.stringify(EXPECT.flowEditWord)} -> ${JSON.stringify(EXPECT.flowEditTo)}${word ? '' : ' (word not found)'}: subtitle ${JSON.stringify(subtitle)}`);
+  }
+
   return result.failures.length === 0 ? 0 : 1;
 }
 
-main().then(finish, (err) => {
+main().then(finish, async (err) => {
   result.failures.push(`harness: ${err && err.stack ? err.stack.split('\n').slice(0, 4).join(' | ') : String(err)}`);
+  // What the page looked like when the step gave up.
+  if (currentPage) await Promise.race([currentPage.screenshot({ path: path.join(outDir, 'failure.png') }).catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
   finish(2);
 });

@@ -219,7 +219,7 @@ describe('manifest', () => {
     assert.deepEqual(pkg.activationEvents, ['onLanguage:rasp']);
     assert.deepEqual(pkg.contributes.languages.map((l: any) => [l.id, l.extensions]), [['rasp', ['.rasp']]]);
     assert.deepEqual(pkg.contributes.commands.map((c: any) => c.command).sort(),
-      ['rasp.restartServer', 'rasp.setExampleInput', 'rasp.showEvaluation']);
+      ['rasp.restartServer', 'rasp.setExampleInput', 'rasp.showComputationFlow', 'rasp.showEvaluation']);
     assert.ok(existsSync(path.join(ROOT, pkg.main)), `${pkg.main} should exist after the build`);
   });
 

@@ -2,8 +2,8 @@
 // hand-written stub (anything it does not define is an inert proxy, enough for the language
 // client's classes to load). The interpreter is one that does not exist, so no server starts;
 // the assertions stay shallow: the commands are registered, a start failure gives the one
-// actionable message, "Set Example Input" writes rasp.examples, "Show Evaluation" without a
-// server says so, and a change of rasp.server.pythonPath restarts.
+// actionable message, "Set Example Input" writes rasp.examples, "Show Evaluation" and "Show
+// Computation Flow" without a server say so, and a change of rasp.server.pythonPath restarts.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module from 'node:module';
@@ -117,8 +117,9 @@ describe('the bundled client, on a stubbed vscode', () => {
     await extension.activate(context);
   });
 
-  test('registers the three commands and the evaluation view scheme', () => {
-    assert.deepEqual([...commands.keys()].sort(), ['rasp.restartServer', 'rasp.setExampleInput', 'rasp.showEvaluation']);
+  test('registers the four commands and the evaluation view scheme', () => {
+    assert.deepEqual([...commands.keys()].sort(),
+      ['rasp.restartServer', 'rasp.setExampleInput', 'rasp.showComputationFlow', 'rasp.showEvaluation']);
     assert.ok(providers.has('rasp-evaluation'));
     assert.ok(context.subscriptions.length >= 6);
   });
@@ -146,6 +147,15 @@ describe('the bundled client, on a stubbed vscode', () => {
     assert.match(errors.at(-1)!, /language server is not running/);
     await commands.get('rasp.showEvaluation')!(); // from the palette, no RASP editor
     assert.match(infos.at(-1)!, /open a RASP file/);
+  });
+
+  test('Show Computation Flow without a running server says so', async () => {
+    const before = errors.length;
+    await commands.get('rasp.showComputationFlow')!('file:///w/a.rasp', 'reverse');
+    assert.equal(errors.length, before + 1);
+    assert.match(errors.at(-1)!, /language server is not running/);
+    await commands.get('rasp.showComputationFlow')!(); // from the palette, no RASP editor
+    assert.match(infos.at(-1)!, /open a RASP file and put the cursor on an s-op/);
   });
 
   test('changing rasp.server.pythonPath restarts the server', async () => {

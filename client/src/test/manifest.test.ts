@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { EVALUATION_SCHEME } from '../commands';
-import { SHOW_EVALUATION_COMMAND } from '../protocol';
+import { SHOW_COMPUTATION_FLOW_COMMAND, SHOW_EVALUATION_COMMAND } from '../protocol';
 import { inRoot } from './paths';
 
 const readJson = (...parts: string[]): any => JSON.parse(readFileSync(inRoot(...parts), 'utf8'));
@@ -104,12 +104,17 @@ describe('manifest: commands, client and packaging metadata', () => {
     assert.equal(SHOW_EVALUATION_COMMAND, 'rasp.showEvaluation');
     for (const { command, title } of pkg.contributes.commands) {
       const literal = extensionSource.includes(`registerCommand('${command}'`);
-      const viaConstant = command === SHOW_EVALUATION_COMMAND && extensionSource.includes('registerCommand(SHOW_EVALUATION_COMMAND');
+      const viaConstant = (command === SHOW_EVALUATION_COMMAND && extensionSource.includes('registerCommand(SHOW_EVALUATION_COMMAND'))
+        || (command === SHOW_COMPUTATION_FLOW_COMMAND && extensionSource.includes('registerCommand(SHOW_COMPUTATION_FLOW_COMMAND'));
       assert.ok(literal || viaConstant, `${command} is registered`);
       assert.match(title, /^RASP: /);
     }
     assert.deepEqual(pkg.contributes.commands.map((c: any) => c.title).sort(),
-      ['RASP: Restart Language Server', 'RASP: Set Example Input', 'RASP: Show Evaluation']);
+      ['RASP: Restart Language Server', 'RASP: Set Example Input', 'RASP: Show Computation Flow', 'RASP: Show Evaluation']);
+    const palette = pkg.contributes.menus.commandPalette;
+    for (const command of [SHOW_EVALUATION_COMMAND, SHOW_COMPUTATION_FLOW_COMMAND]) {
+      assert.deepEqual(palette.find((m: any) => m.command === command), { command, when: 'editorLangId == rasp' }, `${command} in RASP editors`);
+    }
     assert.ok(extensionSource.includes('registerTextDocumentContentProvider(EVALUATION_SCHEME'));
     assert.equal(EVALUATION_SCHEME, 'rasp-evaluation');
   });
