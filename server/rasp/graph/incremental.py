@@ -30,7 +30,7 @@ from rasp.text import Span
 class _Error:
     code: str
     message: str
-    span: Span | None  # relative to the statement; None when placed in another file
+    origin: g.Origin | None  # anchored: moves with its statement; None: in another file
     python_exception: str | None
 
 
@@ -146,12 +146,11 @@ class Runner:
             errors = errors[:-1]
         kept = []
         for err in errors:
-            span = None
-            if err.origin is not None and err.origin.file == self.file:
-                span = Span(
-                    err.origin.span.start - statement.offset, err.origin.span.end - statement.offset
-                )
-            kept.append(_Error(err.code, err.message, span, err.python_exception))
+            # keep the anchored origin: an error inside a function body moves with the def
+            origin = (
+                err.origin if err.origin is not None and err.origin.file == self.file else (None)
+            )
+            kept.append(_Error(err.code, err.message, origin, err.python_exception))
         return Record(
             text,
             example_before,
@@ -166,8 +165,10 @@ class Runner:
         )
 
     def _error(self, err: _Error, statement: ast.Statement) -> RaspError:
-        span = err.span.shift(statement.offset) if err.span is not None else statement.span
-        return RaspError(err.code, err.message, g.Origin(self.file, span), err.python_exception)
+        origin = err.origin or g.Origin(
+            self.file, Span(0, statement.length), g.Anchor(statement.offset)
+        )
+        return RaspError(err.code, err.message, origin, err.python_exception)
 
 
 def _initial_example() -> Any:
