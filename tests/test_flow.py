@@ -144,3 +144,17 @@ def test_rasp_draw_writes_svg_and_html(tmp_path: Path) -> None:
 def test_html_page_holds_the_same_svg() -> None:
     flow = _flow("sort", "sorted_bos", "§cab")
     assert render(flow) in html(flow)
+
+
+def test_nodes_of_the_drawn_file_carry_their_source_range() -> None:
+    path = ROOT / "examples" / "reverse.rasp"
+    text = path.read_text(encoding="utf-8")
+    session = Session(text, path)
+    node = session.evaluate("reverse")
+    assert isinstance(node, g.SOp)
+    flow = layout(node, "abc", {session.file: text}, "reverse", session.file)
+    root = ET.fromstring(render(flow))
+    ranged = {text[int(e.get("data-start", 0)):int(e.get("data-end", 0))]
+              for e in root.iter() if e.get("data-start") is not None}
+    assert "aggregate(flip, tokens)" in ranged
+    assert "length - indices - 1" in ranged

@@ -170,7 +170,7 @@ def cmd_draw(args: argparse.Namespace, out: TextIO) -> int:
         inp = session.parse_input(args.input) if args.input else session.example
     except RaspError as exc:
         raise _Usage(f"bad --input {args.input!r}: {exc.message}") from None
-    flow = layout(node, inp, {session.file: session.text}, args.name)
+    flow = layout(node, inp, {session.file: session.text}, args.name, session.file)
     target = Path(args.output)
     body = html(flow) if target.suffix.lower() in (".html", ".htm") else render(flow)
     try:

@@ -47,10 +47,16 @@ def label(node: g.Node, sources: dict[str | None, str]) -> str:
 
 
 def layout(
-    node: g.SOp, inp: Any, sources: dict[str | None, str] | None = None, name: str | None = None
+    node: g.SOp,
+    inp: Any,
+    sources: dict[str | None, str] | None = None,
+    name: str | None = None,
+    document: str | None = None,
 ) -> dict[str, Any]:
     """The flow of `node` on input `inp`. `sources` maps a file (None: the document) to its
-    text, for labels. Values that fail to evaluate are reported per node."""
+    text, for labels. Nodes built by the code of `document` (None: the text being edited)
+    get `origin.file` None and offsets into it. Values that fail to evaluate are reported per
+    node."""
     sources = dict(sources or {})
     if str(LIBRARY_FILE) not in sources:
         sources[str(LIBRARY_FILE)] = LIBRARY_FILE.read_text(encoding="utf-8")
@@ -87,7 +93,7 @@ def layout(
         }
         if n.origin is not None:
             out["origin"] = {
-                "file": n.origin.file,
+                "file": None if n.origin.file == document else n.origin.file,
                 "start": n.origin.span.start,
                 "end": n.origin.span.end,
             }

@@ -769,7 +769,7 @@ def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] | None:
     inp = raw if isinstance(raw, (str, list)) and raw else doc.session.example
     if not isinstance(inp, (str, list)) or len(inp) > ls.settings.max_length:
         return None
-    flow = layout(value, inp, {doc.session.file: doc.text}, name)
+    flow = layout(value, inp, {doc.session.file: doc.text}, name, doc.session.file)
     return {"flow": flow, "svg": render(flow)}
 
 
