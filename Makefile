@@ -44,9 +44,9 @@ clean:
 
 # End-to-end checks in real editors (Neovim 0.11, VS Code 1.100 via code-server + headless
 # Chromium) against the real server; installs its own tools. See e2e/README.md.
-.PHONY: e2e e2e-setup e2e-nvim e2e-vscode
-e2e: e2e-nvim e2e-vscode
-	@echo "e2e: 2 passed, 0 failed"
+.PHONY: e2e e2e-setup e2e-nvim e2e-vscode e2e-svg
+e2e: e2e-nvim e2e-vscode e2e-svg
+	@echo "e2e: 3 passed, 0 failed"
 
 e2e-setup:
 	bash e2e/setup.sh
@@ -58,3 +58,7 @@ e2e-nvim: $(STAMP)
 e2e-vscode: $(STAMP)
 	bash e2e/setup.sh apt code-server
 	bash e2e/run-vscode.sh $(abspath $(BIN)/python)
+
+e2e-svg: $(STAMP)
+	bash e2e/setup.sh apt
+	bash e2e/run-svg.sh $(abspath $(BIN)/python)

@@ -160,3 +160,17 @@ async def test_computation_flow_request(client: LanguageClient) -> None:
     assert answer.flow.cost.heads == [1, 1]
     assert answer.svg.startswith("<svg") and "reverse" in answer.svg
     assert [h.selector.label for h in answer.flow.layers[2].heads] == ["flip"]
+
+
+async def test_draw_statements_get_a_flow_lens(client: LanguageClient) -> None:
+    text = PROGRAM + "draw(reverse);\n"
+    uri = await _open(client, "draw.rasp", text)
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=_doc(uri))
+    )
+    flows = [lens for lens in lenses if lens.command is not None]
+    draw_line = len(PROGRAM.splitlines())
+    assert any(
+        lens.range.start.line == draw_line and lens.command.arguments[1] == "reverse"
+        for lens in flows
+    )
