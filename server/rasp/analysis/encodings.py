@@ -157,6 +157,8 @@ class Encodings:
                         "numerical" not in self._own.get(n.id, {}),  # the average itself
                         n.id not in self._own,
                         n.name is None,
+                        n.origin is None,  # then the first in the text (stable across edits)
+                        n.origin.span.start if n.origin is not None else 0,
                         n.id,
                     ),
                 )

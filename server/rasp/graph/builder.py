@@ -182,6 +182,7 @@ class Builder:
         self._depth = 0
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
+        self.called_now: set[int] = set()  # ... by the current top-level statement
         self.results: list[g.Node] = []  # every s-op/selector a statement produced
         self.memo: dict[str, Any] = {}  # analyses memoised per node, kept across runs
         self.uncalled_results: list[g.Node] = []  # what bodies never called return
@@ -210,6 +211,7 @@ class Builder:
             return []
         self._file, self._anchor = file, anchor or g.Anchor(statement.offset)
         self._name_origins.clear()
+        self.called_now = set()
         self._steps = 0
         results_before = len(self.results)
         try:
@@ -872,6 +874,7 @@ class Builder:
 
     def _call_function(self, fn: Function, args: list[Any], origin: g.Origin | None) -> Any:
         self.called.add(id(fn))
+        self.called_now.add(id(fn))
         if len(args) != len(fn.params):
             raise RaspError(
                 "wrong-arity",

@@ -133,7 +133,6 @@ class Runner:
         example_before = builder.example
         scope.reads, scope.writes = {}, set()
         results_before = len(builder.results)
-        called_before = set(builder.called)
         anchor = g.Anchor(statement.offset)
         try:
             errors = builder.run_statement(statement, self.file, anchor)
@@ -159,7 +158,7 @@ class Runner:
             {name: scope.vars[name] for name in writes if name in scope.vars},
             kept,
             builder.results[results_before:],
-            builder.called - called_before,
+            set(builder.called_now),  # every function the statement called
             exited,
             anchor,
         )
