@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import JsonRPCRequestMessage
 
 from rasp import __version__
 from rasp import format as fmt
@@ -42,6 +45,7 @@ _SEVERITY = {
     Severity.INFORMATION: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
+INVALID_PARAMS = "rasp/$invalidParams"  # where requests with malformed params are answered
 _DEBOUNCE_S = 0.15  # before evaluating on sample inputs
 _RUN_DEBOUNCE_S = 0.05  # before running the program again (names, arity, reserved...)
 _ANALYSIS_DEBOUNCE_S = 0.3  # typing pauses before the static analysis (types, warnings)
@@ -98,12 +102,47 @@ def read_settings(raw: Any) -> Settings:
     return settings
 
 
+class RaspProtocol(LanguageServerProtocol):
+    """pygls's protocol without its document store: pygls applies each change to its own copy
+    first, splitting lines with `str.splitlines` (form feed, U+2028 ... become line breaks) and
+    clamping positions in place, which would corrupt the positions our own document model
+    (documents.py) receives. The server keeps the only copy of every open document."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """A request whose params do not fit its method still gets an answer (InvalidParams);
+        pygls would only log it, and the editor would wait forever."""
+        try:
+            return super().structure_message(data)
+        except Exception:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                return JsonRPCRequestMessage(
+                    id=data["id"], method=INVALID_PARAMS, jsonrpc="2.0", params=None
+                )
+            raise
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
 class RaspServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "rasp-language-server",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=RaspProtocol,
         )
         self.documents: dict[str, Document] = {}
         self.settings = Settings()
@@ -596,7 +635,7 @@ def _shorten(text: str) -> str:
 
 
 def lens_title(doc: Document, data: dict[str, Any]) -> str:
-    name, inp = data["name"], data["input"]
+    name, inp = data["name"], data.get("input")
     head = f"{name}({fmt.literal(inp)})"
     answer = doc.current_evaluation
     if answer is None:
@@ -631,7 +670,7 @@ def code_lens_resolve(ls: RaspServer, lens: types.CodeLens) -> types.CodeLens:
     doc = ls.documents.get(data.get("uri", ""))
     if lens.command is not None:
         return lens  # resolved already (the computation-flow lenses)
-    if doc is None or "name" not in data:
+    if doc is None or not {"name", "offset", "index"} <= set(data):
         lens.command = types.Command(title="(document closed)", command="")
         return lens
     lens.command = types.Command(
@@ -670,7 +709,12 @@ def _requested_name(doc: Document, params: Any, ls: RaspServer) -> str | None:
     position = _get(params, "position")
     if position is None:
         return None
-    pos = types.Position(int(_get(position, "line") or 0), int(_get(position, "character") or 0))
+    try:
+        pos = types.Position(
+            int(_get(position, "line") or 0), int(_get(position, "character") or 0)
+        )
+    except (TypeError, ValueError):
+        return None
     found = _names_at(doc, offset(doc.lines, pos, ls.encoding))
     return found[1].id if found else None
 
@@ -771,6 +815,11 @@ def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] | None:
         return None
     flow = layout(value, inp, {doc.session.file: doc.text}, name, doc.session.file)
     return {"flow": flow, "svg": render(flow)}
+
+
+@server.feature(INVALID_PARAMS)
+def invalid_params(ls: RaspServer, params: Any) -> None:
+    raise JsonRpcInvalidParams()
 
 
 def main() -> None:
