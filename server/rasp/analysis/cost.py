@@ -68,43 +68,33 @@ class Depths:
 def cost(node: g.Node, depths: Depths | None = None) -> Cost:
     """The reference's layer/head/MLP count for `node` (an s-op; a selector counts the heads
     of nothing and has the depth of its select)."""
-    depths = depths or Depths()
-    layers = depths.of(node)
-    heads: dict[int, set[int]] = {}
-    mlps: set[int] = set()
-    for current in g.ancestors(node):
-        if isinstance(current, g.Aggregate):
-            heads.setdefault(depths.of(current), set()).add(current.selector.id)
-        elif isinstance(current, g.Map) and current.op not in ANNOTATIONS:
-            mlps.add(depths.of(current))
-    return Cost(
-        layers,
-        tuple(len(heads.get(level, ())) for level in range(1, layers + 1)),
-        tuple(sorted(mlps)),
-    )
+    return _count([node], depths or Depths())
 
 
 def added_cost(outputs: Iterable[g.Node], parameters: Iterable[g.Node]) -> Cost:
     """What a function body adds on top of its arguments: the cost of its outputs with the
     parameter s-ops taken as inputs at depth 0 and their ancestors left out."""
-    outside = {n.id for p in parameters for n in g.ancestors(p)}
+    parameters = list(parameters)
     depths = Depths()
     for parameter in parameters:
         depths._depth[parameter.id] = 0  # noqa: SLF001 - a parameter is an input
-    layers = 0
+    outside = {n.id for n in g.ancestors_of(parameters)}
+    return _count([o for o in outputs if isinstance(o, g.Node)], depths, outside)
+
+
+def _count(outputs: list[g.Node], depths: Depths, outside: set[int] | None = None) -> Cost:
+    """Layers of the deepest output; heads per layer (distinct selector nodes of the
+    aggregates at that depth) and MLP layers over the outputs' ancestors not in `outside`."""
+    layers = max((depths.of(o) for o in outputs), default=0)
     heads: dict[int, set[int]] = {}
     mlps: set[int] = set()
-    for output in outputs:
-        if not isinstance(output, g.Node):
+    for current in g.ancestors_of(outputs):
+        if outside is not None and current.id in outside:
             continue
-        layers = max(layers, depths.of(output))
-        for current in g.ancestors(output):
-            if current.id in outside:
-                continue
-            if isinstance(current, g.Aggregate):
-                heads.setdefault(depths.of(current), set()).add(current.selector.id)
-            elif isinstance(current, g.Map) and current.op not in ANNOTATIONS:
-                mlps.add(depths.of(current))
+        if isinstance(current, g.Aggregate):
+            heads.setdefault(depths.of(current), set()).add(current.selector.id)
+        elif isinstance(current, g.Map) and current.op not in ANNOTATIONS:
+            mlps.add(depths.of(current))
     return Cost(
         layers,
         tuple(len(heads.get(level, ())) for level in range(1, layers + 1)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,20 +344,45 @@ def publish(ls: RaspServer, doc: Document) -> None:
     )
 
 
-def schedule_run(ls: RaspServer, doc: Document) -> None:
-    """Run the program again once typing pauses (requests that need it run it at once)."""
-    if doc.run_task is not None:
-        doc.run_task.cancel()
-    doc.run_task = asyncio.ensure_future(run_later(ls, doc, doc.version))
+def _schedule(
+    ls: RaspServer,
+    doc: Document,
+    slot: str,
+    delay: float,
+    work: Callable[[int], Awaitable[None] | None],
+) -> None:
+    """Run `work(version)` once the document has not changed for `delay` seconds; a newer
+    change cancels the pending one (one task per document and kind of work, in `slot`)."""
+    task: asyncio.Task[None] | None = getattr(doc, slot)
+    if task is not None:
+        task.cancel()
+    setattr(doc, slot, asyncio.ensure_future(_after_pause(ls, doc, doc.version, delay, work)))
 
 
-async def run_later(ls: RaspServer, doc: Document, version: int) -> None:
-    await asyncio.sleep(_RUN_DEBOUNCE_S)
+async def _after_pause(
+    ls: RaspServer,
+    doc: Document,
+    version: int,
+    delay: float,
+    work: Callable[[int], Awaitable[None] | None],
+) -> None:
+    await asyncio.sleep(delay)
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return
-    if doc.stale:
-        doc.session  # noqa: B018 - runs the program for the current text
-        publish(ls, doc)
+    result = work(version)
+    if result is not None:
+        await result
+
+
+def schedule_run(ls: RaspServer, doc: Document) -> None:
+    """Run the program again once typing pauses (requests that need it run it at once)."""
+
+    def run(version: int) -> None:
+        if doc.stale:
+            doc.session  # noqa: B018 - runs the program for the current text
+            publish(ls, doc)
+
+    _schedule(ls, doc, "run_task", _RUN_DEBOUNCE_S, run)
 
 
 def analyse_now(ls: RaspServer, doc: Document) -> None:
@@ -366,29 +392,20 @@ def analyse_now(ls: RaspServer, doc: Document) -> None:
 
 
 def schedule_analysis(ls: RaspServer, doc: Document) -> None:
-    if doc.analysis_task is not None:
-        doc.analysis_task.cancel()
-    doc.analysis_task = asyncio.ensure_future(analyse_later(ls, doc, doc.version))
+    def analyse(version: int) -> None:
+        analyse_now(ls, doc)
+        publish(ls, doc)
 
-
-async def analyse_later(ls: RaspServer, doc: Document, version: int) -> None:
-    await asyncio.sleep(_ANALYSIS_DEBOUNCE_S)
-    if doc.version != version or ls.documents.get(doc.uri) is not doc:
-        return
-    analyse_now(ls, doc)
-    publish(ls, doc)
+    _schedule(ls, doc, "analysis_task", _ANALYSIS_DEBOUNCE_S, analyse)
 
 
 def schedule_evaluation(ls: RaspServer, doc: Document) -> None:
-    if doc.evaluation_task is not None:
-        doc.evaluation_task.cancel()
-    doc.evaluation_task = asyncio.ensure_future(evaluate_document(ls, doc, doc.version))
+    _schedule(
+        ls, doc, "evaluation_task", _DEBOUNCE_S, lambda version: evaluate_document(ls, doc, version)
+    )
 
 
 async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None:
-    await asyncio.sleep(_DEBOUNCE_S)
-    if doc.version != version or ls.documents.get(doc.uri) is not doc:
-        return
     request = {
         "uri": doc.uri,
         "text": doc.text,
