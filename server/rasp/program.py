@@ -13,7 +13,7 @@ from rasp.diagnostic import Diagnostic, Severity
 from rasp.graph import nodes as g
 from rasp.graph.builder import Builder
 from rasp.graph.incremental import Runner
-from rasp.graph.values import Function, kind_of
+from rasp.graph.values import Function
 from rasp.runtime.errors import RaspError
 from rasp.runtime.evaluate import Evaluation
 from rasp.runtime.sequences import row_type
@@ -274,7 +274,3 @@ def syntax_diagnostics(parsed: ParsedFile, file: str | None) -> list[Diagnostic]
 
 def _in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.span.start, d.span.end))
-
-
-def value_kind(value: Any) -> str:
-    return kind_of(value)

@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 
 from rasp.analysis.types import atom_type
 from rasp.describe import Describer
-from rasp.features.kinds import MISSING, Kinds, kind_of_value
+from rasp.features.kinds import MISSING, Kinds
 from rasp.features.names import index_of
 from rasp.graph import nodes as g
+from rasp.graph.values import kind_of
 from rasp.program import Session
 from rasp.syntax import ast
 from rasp.text import Span
@@ -85,6 +86,6 @@ def _describe(name: str, value: Any, describer: Describer) -> tuple[str, str]:
         return label, tooltip
     if isinstance(value, g.Selector):
         return ": selector", f"{name}: selector"
-    kind = kind_of_value(value)
+    kind = kind_of(value)
     word = atom_type(value) if kind == "atom" else kind
     return f": {word}", f"{name}: {word}"

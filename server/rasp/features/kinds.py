@@ -25,7 +25,7 @@ from rasp.analysis.types import Types, atom_type
 from rasp.features.names import Definition, NameIndex, index_of
 from rasp.graph import nodes as g
 from rasp.graph.builder import Builder, base_scope
-from rasp.graph.values import Annotation, Function, Unknown
+from rasp.graph.values import Annotation, Function, Unknown, kind_of
 from rasp.program import Session
 from rasp.runtime.errors import RaspError
 from rasp.syntax import ast
@@ -38,24 +38,6 @@ _LIST_BUILTINS = ("range", "zip")
 
 def shorten(text: str, limit: int = MAX_DETAIL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def kind_of_value(value: Any) -> str:
-    if isinstance(value, g.SOp):
-        return "s-op"
-    if isinstance(value, g.Selector):
-        return "selector"
-    if isinstance(value, Function):
-        return "function"
-    if isinstance(value, Annotation):
-        return "annotation"
-    if isinstance(value, Unknown):
-        return "unknown"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "dict"
-    return "atom"
 
 
 class Kinds:
@@ -114,7 +96,7 @@ class Kinds:
     def _kind(self, d: Definition) -> str:
         value = self.value(d)
         if value is not MISSING:
-            return kind_of_value(value)
+            return kind_of(value)
         if d.role == "function":
             return "function"
         if d.role == "parameter":
@@ -256,7 +238,7 @@ def returns_kind(fn: Function) -> str:
             value = Builder(check_on_example=False)._call_function(fn, args, None)  # noqa: SLF001
         except (RaspError, RecursionError):
             continue
-        result = kind_of_value(value)
+        result = kind_of(value)
         break
     if len(_RETURNS) > 256:
         _RETURNS.clear()

@@ -108,13 +108,16 @@ def is_atom(value: Any) -> bool:
 
 
 def kind_of(value: Any) -> str:
-    """The kind of a value: s-op, selector, function, list, dict or atom."""
+    """The kind of a value: s-op, selector, function, annotation, list, dict, unknown or
+    atom."""
     if isinstance(value, SOp):
         return "s-op"
     if isinstance(value, Selector):
         return "selector"
     if isinstance(value, Function):
         return "function"
+    if isinstance(value, Annotation):
+        return "annotation"
     if isinstance(value, list):
         return "list"
     if isinstance(value, dict):

@@ -589,6 +589,15 @@ def ls_examples() -> list[Any]:
     return server.settings.examples
 
 
+def _first_line(ls: RaspServer, doc: Document, statement: ast.Statement) -> types.Range:
+    """Where a statement's lenses sit: its first line."""
+    end = statement.offset + statement.length
+    line_end = doc.text.find("\n", statement.offset)
+    return lsp_range(
+        doc.lines, Span(statement.offset, end if line_end < 0 else min(line_end, end)), ls.encoding
+    )
+
+
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
 def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     doc = ls.documents.get(params.text_document.uri)
@@ -596,15 +605,9 @@ def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLe
         return []
     lenses = []
     for statement, name, index, inp in _lens_targets(doc):
-        line_end = doc.text.find("\n", statement.offset)
-        end = (
-            statement.offset + statement.length
-            if line_end < 0
-            else min(line_end, statement.offset + statement.length)
-        )
         lenses.append(
             types.CodeLens(
-                range=lsp_range(doc.lines, Span(statement.offset, end), ls.encoding),
+                range=_first_line(ls, doc, statement),
                 data={
                     "uri": doc.uri,
                     "version": doc.version,
@@ -616,15 +619,9 @@ def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLe
             )
         )
     for statement, name in _flow_targets(doc):
-        line_end = doc.text.find("\n", statement.offset)
-        end = (
-            statement.offset + statement.length
-            if line_end < 0
-            else min(line_end, statement.offset + statement.length)
-        )
         lenses.append(
             types.CodeLens(
-                range=lsp_range(doc.lines, Span(statement.offset, end), ls.encoding),
+                range=_first_line(ls, doc, statement),
                 command=types.Command(
                     title=f"computation flow of {name}",
                     command=protocol.SHOW_COMPUTATION_FLOW_COMMAND,
