@@ -57,7 +57,7 @@ def test_examples_have_valid_ranges() -> None:
 def test_workspace_symbols_filter_and_rank() -> None:
     first = Session("reverse = tokens;\nrev_sel = select(indices, indices, ==);\n")
     second = Session("def rev(s) {\n  inside = s;\n  return inside;\n}\nother = 1;\n")
-    documents = [("a.rasp", first), ("b.rasp", second)]
+    documents = [("a.rasp", document_symbols(first)), ("b.rasp", document_symbols(second))]
     found = workspace_symbols("rev", documents)
     assert [(s.name, s.document) for s in found] == [
         ("rev", "b.rasp"),

@@ -11,7 +11,7 @@ Owns the outline of a document, in source order:
 - a statement that does not parse yet but starts like `def f(` or `a, b =`: its names, with
   detail `(incomplete)`, so the outline does not flicker while typing.
 
-`workspace_symbols(query, documents)` flattens the outlines of several sessions (parameters
+`workspace_symbols(query, outlines)` flattens the outlines of several documents (parameters
 and loops left out, a function's locals with the function as container) and keeps the names
 matching `query` (case-insensitive, letters in order; empty: all), best matches first.
 """
@@ -179,12 +179,15 @@ def _flatten(
 
 
 def workspace_symbols(
-    query: str, documents: Iterable[tuple[str, Session]], limit: int = MAX_WORKSPACE_SYMBOLS
+    query: str,
+    outlines: Iterable[tuple[str, list[DocumentSymbol]]],
+    limit: int = MAX_WORKSPACE_SYMBOLS,
 ) -> list[WorkspaceSymbol]:
-    """The symbols of several documents (each given as (key, session)) matching `query`."""
+    """The symbols of several documents, each given as (key, its `document_symbols`),
+    matching `query`."""
     scored: list[tuple[int, str, str, int, WorkspaceSymbol]] = []
-    for key, session in documents:
-        for symbol in _flatten(document_symbols(session), None, key):
+    for key, outline in outlines:
+        for symbol in _flatten(outline, None, key):
             if symbol.kind == "file":
                 continue
             score = _score(query, symbol.name)

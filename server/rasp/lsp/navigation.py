@@ -13,8 +13,8 @@ from rasp.features import completion as completion_feature
 from rasp.features import folding, inlay, semantic_tokens, signature, symbols
 from rasp.features.names import Location, RenameError, index_of
 from rasp.lsp.convert import lsp_range, offset
-from rasp.lsp.documents import Document
-from rasp.lsp.server import RaspServer, server
+from rasp.lsp.documents import View
+from rasp.lsp.server import RaspServer, arrival_snapshots, server, view_of, view_of_uri
 from rasp.text import LineIndex, Span
 
 _SYMBOL_KINDS = {
@@ -47,15 +47,16 @@ LEGEND = types.SemanticTokensLegend(
 )
 
 
-def _document(ls: RaspServer, uri: str) -> Document | None:
-    return ls.documents.get(uri)
+async def _document(ls: RaspServer, uri: str) -> View | None:
+    """The document as the request found it, with the run of that text (read it at once)."""
+    return await view_of_uri(ls, uri)
 
 
-def _at(ls: RaspServer, doc: Document, position: types.Position) -> int:
+def _at(ls: RaspServer, doc: View, position: types.Position) -> int:
     return offset(doc.lines, position, ls.encoding)
 
 
-def _location(ls: RaspServer, doc: Document, location: Location) -> types.Location | None:
+def _location(ls: RaspServer, doc: View, location: Location) -> types.Location | None:
     if location.file is None:
         return types.Location(doc.uri, lsp_range(doc.lines, location.span, ls.encoding))
     try:
@@ -69,8 +70,9 @@ def _location(ls: RaspServer, doc: Document, location: Location) -> types.Locati
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: RaspServer, params: types.DefinitionParams) -> types.Location | None:
-    doc = _document(ls, params.text_document.uri)
+async def definition(
+ls: RaspServer, params: types.DefinitionParams) -> types.Location | None:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
     found = index_of(doc.session).definition_at(_at(ls, doc, params.position))
@@ -78,8 +80,9 @@ def definition(ls: RaspServer, params: types.DefinitionParams) -> types.Location
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-def references(ls: RaspServer, params: types.ReferenceParams) -> list[types.Location]:
-    doc = _document(ls, params.text_document.uri)
+async def references(
+ls: RaspServer, params: types.ReferenceParams) -> list[types.Location]:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
     found = index_of(doc.session).references(
@@ -89,10 +92,10 @@ def references(ls: RaspServer, params: types.ReferenceParams) -> list[types.Loca
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-def highlight(
+async def highlight(
     ls: RaspServer, params: types.DocumentHighlightParams
 ) -> list[types.DocumentHighlight]:
-    doc = _document(ls, params.text_document.uri)
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
     kinds = {"read": types.DocumentHighlightKind.Read, "write": types.DocumentHighlightKind.Write}
@@ -103,8 +106,9 @@ def highlight(
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-def prepare_rename(ls: RaspServer, params: types.PrepareRenameParams) -> types.Range | None:
-    doc = _document(ls, params.text_document.uri)
+async def prepare_rename(
+ls: RaspServer, params: types.PrepareRenameParams) -> types.Range | None:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
     answer = index_of(doc.session).prepare_rename(_at(ls, doc, params.position))
@@ -114,8 +118,9 @@ def prepare_rename(ls: RaspServer, params: types.PrepareRenameParams) -> types.R
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
-def rename(ls: RaspServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-    doc = _document(ls, params.text_document.uri)
+async def rename(
+ls: RaspServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
     answer = index_of(doc.session).rename(_at(ls, doc, params.position), params.new_name)
@@ -128,7 +133,7 @@ def rename(ls: RaspServer, params: types.RenameParams) -> types.WorkspaceEdit | 
 
 
 def _document_symbol(
-    ls: RaspServer, doc: Document, symbol: symbols.DocumentSymbol
+    ls: RaspServer, doc: View, symbol: symbols.DocumentSymbol
 ) -> types.DocumentSymbol:
     return types.DocumentSymbol(
         name=symbol.name or "?",
@@ -141,8 +146,9 @@ def _document_symbol(
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def document_symbol(ls: RaspServer, params: types.DocumentSymbolParams) -> list[Any]:
-    doc = _document(ls, params.text_document.uri)
+async def document_symbol(
+ls: RaspServer, params: types.DocumentSymbolParams) -> list[Any]:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
     found = symbols.document_symbols(doc.session)
@@ -165,13 +171,17 @@ def document_symbol(ls: RaspServer, params: types.DocumentSymbolParams) -> list[
 
 
 @server.feature(types.WORKSPACE_SYMBOL)
-def workspace_symbol(
+async def workspace_symbol(
     ls: RaspServer, params: types.WorkspaceSymbolParams
 ) -> list[types.WorkspaceSymbol]:
-    documents = [(uri, doc.session) for uri, doc in ls.documents.items()]
+    outlines, views = [], {}
+    for uri, snapshot in arrival_snapshots(ls).items():
+        view = await view_of(ls, snapshot)
+        outlines.append((uri, symbols.document_symbols(view.session)))  # before the next await
+        views[uri] = view
     out = []
-    for found in symbols.workspace_symbols(params.query, documents):
-        doc = ls.documents[found.document]
+    for found in symbols.workspace_symbols(params.query, outlines):
+        doc = views[found.document]
         out.append(
             types.WorkspaceSymbol(
                 name=found.name,
@@ -186,8 +196,9 @@ def workspace_symbol(
 @server.feature(
     types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[",", "("])
 )
-def completion(ls: RaspServer, params: types.CompletionParams) -> types.CompletionList:
-    doc = _document(ls, params.text_document.uri)
+async def completion(
+ls: RaspServer, params: types.CompletionParams) -> types.CompletionList:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return types.CompletionList(is_incomplete=False, items=[])
     items = [
@@ -208,8 +219,9 @@ def completion(ls: RaspServer, params: types.CompletionParams) -> types.Completi
 @server.feature(
     types.TEXT_DOCUMENT_SIGNATURE_HELP, types.SignatureHelpOptions(trigger_characters=["(", ","])
 )
-def signature_help(ls: RaspServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
-    doc = _document(ls, params.text_document.uri)
+async def signature_help(
+ls: RaspServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
     found = signature.signature_help(doc.session, _at(ls, doc, params.position))
@@ -235,10 +247,10 @@ def signature_help(ls: RaspServer, params: types.SignatureHelpParams) -> types.S
 
 
 @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
-def semantic_tokens_full(
+async def semantic_tokens_full(
     ls: RaspServer, params: types.SemanticTokensParams
 ) -> types.SemanticTokens:
-    doc = _document(ls, params.text_document.uri)
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return types.SemanticTokens(data=[])
     data: list[int] = []
@@ -261,8 +273,9 @@ def semantic_tokens_full(
 
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-def folding_range(ls: RaspServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-    doc = _document(ls, params.text_document.uri)
+async def folding_range(
+ls: RaspServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
     kinds = {
@@ -282,8 +295,9 @@ def folding_range(ls: RaspServer, params: types.FoldingRangeParams) -> list[type
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
-def inlay_hint(ls: RaspServer, params: types.InlayHintParams) -> list[types.InlayHint]:
-    doc = _document(ls, params.text_document.uri)
+async def inlay_hint(
+ls: RaspServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    doc = await _document(ls, params.text_document.uri)
     if doc is None or not ls.settings.inlay_hints:
         return []
     span = Span(_at(ls, doc, params.range.start), _at(ls, doc, params.range.end))

@@ -1,23 +1,31 @@
 """The pygls language server. Handlers are glue: find the document, ask the core, convert.
 
-Analysis (parse, graph build, static diagnostics) runs on every change, incrementally, in the
-server process and never evaluates on inputs. Evaluation on sample inputs (the running example
-of each statement and `rasp.examples`) runs in the worker process (`rasp.lsp.evaluation`),
-debounced, with a time limit; its answer feeds runtime diagnostics, code lenses, hover values
-and `rasp/evaluate`.
+Each change is parsed at once, incrementally, on the event loop. Running the program (the
+graph build) and the static analysis follow when typing pauses, in one background thread, so
+the loop is never held by them: requests about other documents are answered meanwhile, and a
+request about a document whose run is behind waits (without blocking the loop) for the run of
+the very text it was sent for. Evaluation on sample inputs (the running example of each
+statement and `rasp.examples`) runs in the worker process (`rasp.lsp.evaluation`), debounced,
+with a time limit; its answer feeds runtime diagnostics, code lenses, hover values and
+`rasp/evaluate`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
+import sys
+import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCRequestMessage
@@ -30,8 +38,9 @@ from rasp.diagnostic import Diagnostic, Severity
 from rasp.graph import nodes as g
 from rasp.graph.builder import base_scope
 from rasp.lsp import protocol
+from rasp.lsp.collector import Collector
 from rasp.lsp.convert import lsp_range, offset
-from rasp.lsp.documents import Document
+from rasp.lsp.documents import Document, Snapshot, View
 from rasp.lsp.evaluation import EvaluationTimeout, EvaluationWorker
 from rasp.program import TYPE_WORDS, Session, syntax_diagnostics
 from rasp.runtime.errors import RaspError
@@ -39,6 +48,9 @@ from rasp.syntax import ast
 from rasp.text import Span
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# the open documents as each request found them when it arrived (set per request task)
+ARRIVAL: contextvars.ContextVar[dict[str, Snapshot]] = contextvars.ContextVar("arrival")
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -121,6 +133,15 @@ class RaspProtocol(LanguageServerProtocol):
                 )
             raise
 
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        """Remember the documents' versions as the request arrives: its positions refer to
+        them, though edits sent after it may be applied before its handler runs."""
+        server = self._server
+        if isinstance(server, RaspServer):
+            ARRIVAL.set({uri: doc.snapshot() for uri, doc in server.documents.items()})
+            server.collector.activity()
+        super()._handle_request(msg_id, method_name, params)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
@@ -148,6 +169,11 @@ class RaspServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         self.settings = Settings()
         self.worker = EvaluationWorker()
+        # runs and analyses, one at a time, off the event loop
+        self.background = ThreadPoolExecutor(1, thread_name_prefix="rasp-analysis")
+        self.jobs = 0  # background work submitted and not finished
+        self.collector = Collector()
+        self.collector.busy = lambda: self.jobs > 0
         self.capabilities: types.ClientCapabilities | None = None
 
     @property
@@ -209,8 +235,7 @@ async def did_change_configuration(
         await pull_configuration(ls)
     for doc in ls.documents.values():
         doc.evaluation, doc.evaluated_version, doc.runtime = None, None, []
-        analyse_now(ls, doc)
-        publish(ls, doc)
+        schedule_analysis(ls, doc, delay=0.0)
         schedule_evaluation(ls, doc)
     refresh_lenses(ls)
 
@@ -218,6 +243,7 @@ async def did_change_configuration(
 @server.feature(types.SHUTDOWN)
 async def shutdown(ls: RaspServer, params: None) -> None:
     await ls.worker.kill()
+    ls.background.shutdown(wait=False, cancel_futures=True)
 
 
 # ---- documents and diagnostics -----------------------------------------------------------
@@ -228,8 +254,7 @@ def did_open(ls: RaspServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     doc = Document(item.uri, item.version, item.text)
     ls.documents[item.uri] = doc
-    analyse_now(ls, doc)
-    publish(ls, doc)
+    schedule_analysis(ls, doc, delay=0.0)  # the first run and analysis, then a publication
     schedule_evaluation(ls, doc)
 
 
@@ -239,6 +264,7 @@ def did_change(ls: RaspServer, params: types.DidChangeTextDocumentParams) -> Non
     if doc is None:
         return
     doc.apply(list(params.content_changes), params.text_document.version, ls.encoding)
+    ls.collector.activity()
     publish(ls, doc)
     schedule_run(ls, doc)
     schedule_analysis(ls, doc)
@@ -275,13 +301,13 @@ def lsp_diagnostic(ls: RaspServer, doc: Document, d: Diagnostic) -> types.Diagno
 
 
 def evaluation_diagnostics(
-    doc: Document, answer: dict[str, Any], static: list[Diagnostic]
+    view: View, answer: dict[str, Any], static: list[Diagnostic]
 ) -> list[Diagnostic]:
     """Failures on sample inputs, from a worker's answer for the current version."""
     out: list[Diagnostic] = []
     if answer.get("timeout"):
         first = (
-            doc.session.runs[0].statement.span if doc.session and doc.session.runs else (Span(0, 0))
+            view.session.runs[0].statement.span if view.session.runs else Span(0, 0)
         )
         return [Diagnostic("runtime-error", answer["timeout"], first, Severity.INFORMATION)]
     known = {(d.span.start, d.span.end) for d in static}
@@ -309,7 +335,7 @@ def evaluation_diagnostics(
                         Diagnostic(
                             "runtime-error",
                             f"{name}({fmt.literal(result['input'])}) fails: {error['message']}",
-                            _statement_span(doc, start),
+                            _statement_span(view, start),
                             Severity.WARNING,
                         )
                     )
@@ -317,9 +343,8 @@ def evaluation_diagnostics(
     return out
 
 
-def _statement_span(doc: Document, start: int) -> Span:
-    assert doc.session is not None
-    for statement in doc.session.parsed.statements:
+def _statement_span(view: View, start: int) -> Span:
+    for statement in view.session.parsed.statements:
         if statement.offset == start:
             return statement.span
     return Span(start, start)
@@ -329,8 +354,10 @@ def publish(ls: RaspServer, doc: Document) -> None:
     """Publish what is known for the current version: its syntax problems (always fresh, the
     parse is incremental), and the program errors, analysis and evaluation diagnostics of the
     latest versions that have them, moved through the edits made since."""
+    if doc.parsed is None:
+        return  # not parsed yet: the first run publishes
     everything = (
-        syntax_diagnostics(doc.parsed, doc.session_file)
+        syntax_diagnostics(doc.parsed, doc.file)
         + doc.carried(doc.run_errors, doc.run_version)
         + doc.carried(doc.analysis, doc.analysed_version)
         + doc.carried(doc.runtime, doc.evaluated_version)
@@ -375,28 +402,87 @@ async def _after_pause(
 
 
 def schedule_run(ls: RaspServer, doc: Document) -> None:
-    """Run the program again once typing pauses (requests that need it run it at once)."""
+    """Run the program again once typing pauses (requests that need it sooner run it)."""
 
-    def run(version: int) -> None:
-        if doc.stale:
-            doc.session  # noqa: B018 - runs the program for the current text
-            publish(ls, doc)
+    async def run(version: int) -> None:
+        async with doc.lock:
+            await _bring_up_to_date(ls, doc, doc.snapshot())
+        publish(ls, doc)
 
     _schedule(ls, doc, "run_task", _RUN_DEBOUNCE_S, run)
 
 
-def analyse_now(ls: RaspServer, doc: Document) -> None:
-    doc.analysis = doc.session.analysis_diagnostics(tracr=ls.settings.tracr)
-    doc.analysed_version = doc.version
-    doc.forget_edits()
+def schedule_analysis(ls: RaspServer, doc: Document, delay: float = _ANALYSIS_DEBOUNCE_S) -> None:
+    """Analyse the program once typing pauses (running it first if needed), then publish."""
 
+    async def analyse(version: int) -> None:
+        async with doc.lock:
+            await _bring_up_to_date(ls, doc, doc.snapshot())
+            session, run_version, tracr = doc.session, doc.run_version, ls.settings.tracr
 
-def schedule_analysis(ls: RaspServer, doc: Document) -> None:
-    def analyse(version: int) -> None:
-        analyse_now(ls, doc)
+            def finish(found: list[Diagnostic]) -> None:
+                doc.analysis, doc.analysed_version = found, run_version
+                doc.forget_edits()
+
+            await in_background(ls, lambda: session.analysis_diagnostics(tracr=tracr), finish)
         publish(ls, doc)
 
-    _schedule(ls, doc, "analysis_task", _ANALYSIS_DEBOUNCE_S, analyse)
+    _schedule(ls, doc, "analysis_task", delay, analyse)
+
+
+async def in_background(ls: RaspServer, work: Callable[[], T], finish: Callable[[T], None]) -> T:
+    """Run `work` in the background thread, then `finish(result)` on the loop. The caller
+    holds the document's lock and keeps holding it until the work is finished, even if the
+    caller is cancelled meanwhile (a thread cannot be stopped half way, and `finish` must
+    take its result: the runner has moved on)."""
+
+    async def job() -> T:
+        ls.jobs += 1
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(ls.background, work)
+        finally:
+            ls.jobs -= 1
+        finish(result)
+        ls.collector.settle()
+        return result
+
+    task = asyncio.ensure_future(job())
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({task})
+        raise
+
+
+async def _bring_up_to_date(ls: RaspServer, doc: Document, snapshot: Snapshot) -> None:
+    """Make `doc.session` the run of `snapshot` (the caller holds `doc.lock`)."""
+    if doc.run_version != snapshot.version:
+        await in_background(
+            ls, doc.run_work(snapshot), lambda session: doc.finish_run(session, snapshot.version)
+        )
+
+
+async def view_of(ls: RaspServer, snapshot: Snapshot) -> View:
+    """The document as `snapshot`, with the run of exactly that text. Read it before the
+    next `await`."""
+    doc = snapshot.doc
+    async with doc.lock:
+        await _bring_up_to_date(ls, doc, snapshot)
+        return View(doc, snapshot.version, snapshot.text, snapshot.lines, doc.session)
+
+
+def arrival_snapshots(ls: RaspServer) -> dict[str, Snapshot]:
+    """The open documents as the current request found them when it arrived."""
+    found = ARRIVAL.get(None)
+    return found if found is not None else {u: d.snapshot() for u, d in ls.documents.items()}
+
+
+async def view_of_uri(ls: RaspServer, uri: Any) -> View | None:
+    """The document `uri` as the current request found it (None: it was not open)."""
+    snapshot = arrival_snapshots(ls).get(uri) if isinstance(uri, str) else None
+    return await view_of(ls, snapshot) if snapshot is not None else None
 
 
 def schedule_evaluation(ls: RaspServer, doc: Document) -> None:
@@ -423,8 +509,11 @@ async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None
         }
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return  # a newer version arrived: this answer is stale
-    known = doc.session.program_diagnostics() + doc.carried(doc.analysis, doc.analysed_version)
-    doc.runtime = evaluation_diagnostics(doc, answer, known)
+    view = await view_of(ls, doc.snapshot())
+    if doc.version != version:
+        return
+    known = view.session.program_diagnostics() + doc.carried(doc.analysis, doc.analysed_version)
+    doc.runtime = evaluation_diagnostics(view, answer, known)
     doc.evaluation, doc.evaluated_version = answer, version
     doc.forget_edits()
     publish(ls, doc)
@@ -444,9 +533,9 @@ async def _refresh(ls: RaspServer) -> None:
 # ---- hover -------------------------------------------------------------------------------
 
 
-def _names_at(doc: Document, at: int) -> tuple[ast.Statement, ast.Name] | None:
-    assert doc.session is not None
-    for statement in doc.session.parsed.statements:
+def _names_at(view: View, at: int) -> tuple[ast.Statement, ast.Name] | None:
+    assert view.session is not None
+    for statement in view.session.parsed.statements:
         if statement.tree is None or not statement.span.contains(at):
             continue
         stack: list[object] = [statement.tree]
@@ -458,9 +547,9 @@ def _names_at(doc: Document, at: int) -> tuple[ast.Statement, ast.Name] | None:
     return None
 
 
-def _keyword_at(doc: Document, at: int) -> tuple[str, Span] | None:
+def _keyword_at(view: View, at: int) -> tuple[str, Span] | None:
     """The builtin word (`select`, `aggregate`, `round`...) written at `at`, if any."""
-    for statement in doc.session.parsed.statements:
+    for statement in view.session.parsed.statements:
         if statement.tree is None or not statement.span.contains(at):
             continue
         stack: list[object] = [statement.tree]
@@ -477,18 +566,18 @@ def _keyword_at(doc: Document, at: int) -> tuple[str, Span] | None:
     return None
 
 
-def _node_at(doc: Document, at: int) -> g.Node | None:
+def _node_at(view: View, at: int) -> g.Node | None:
     """The smallest s-op or selector built by an expression of this document around `at`."""
-    assert doc.session is not None
+    assert view.session is not None
     best: g.Node | None = None
     seen: set[int] = set()
-    for root in doc.session.builder.results:
+    for root in view.session.builder.results:
         for node in g.ancestors(root):
             if node.id in seen:
                 continue
             seen.add(node.id)
             origin = node.origin
-            if origin is None or origin.file != doc.session.file or not origin.span.contains(at):
+            if origin is None or origin.file != view.session.file or not origin.span.contains(at):
                 continue
             if best is None or (origin.span.end - origin.span.start) < (
                 best.origin.span.end - best.origin.span.start  # type: ignore[union-attr]
@@ -497,13 +586,13 @@ def _node_at(doc: Document, at: int) -> g.Node | None:
     return best
 
 
-def value_lines(doc: Document, name: str, before: int | None = None) -> tuple[list[str], list[str]]:
+def value_lines(view: View, name: str, before: int | None = None) -> tuple[list[str], list[str]]:
     """Lines and matrices for `name` from the worker's answer (the binding in effect)."""
-    answer = doc.current_evaluation
+    answer = view.current_evaluation
     if answer is None:
         return [
             "(evaluating…)"
-        ] if doc.evaluation_task and not doc.evaluation_task.done() else [], []
+        ] if view.evaluating else [], []
     found: list[Any] | None = None
     for offset_text, names in answer.get("statements", {}).items():
         if name in names and (before is None or int(offset_text) <= before or found is None):
@@ -531,50 +620,50 @@ def render_results(label: str, results: list[dict[str, Any]]) -> tuple[list[str]
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: RaspServer, params: types.HoverParams) -> types.Hover | None:
-    doc = ls.documents.get(params.text_document.uri)
-    if doc is None or doc.session is None:
+async def hover(ls: RaspServer, params: types.HoverParams) -> types.Hover | None:
+    view = await view_of_uri(ls, params.text_document.uri)
+    if view is None:
         return None
-    at = offset(doc.lines, params.position, ls.encoding)
-    describer = Describer(doc.session.builder, [], tracr=ls.settings.tracr, source=doc.text)
-    found = _names_at(doc, at)
+    at = offset(view.lines, params.position, ls.encoding)
+    describer = Describer(view.session.builder, [], tracr=ls.settings.tracr, source=view.text)
+    found = _names_at(view, at)
     description = None
     if found is not None:
         statement, name = found
         span = name.span.shift(statement.offset)
-        known, value = doc.session.builder.scope.find(name.id)
+        known, value = view.session.builder.scope.find(name.id)
         if not known and name.id in BUILTIN_DOCS:
             value = None
         if known or name.id in BUILTIN_DOCS:
             description = describer.describe(name.id, value)
-            lines, blocks = value_lines(doc, name.id, statement.offset)
+            lines, blocks = value_lines(view, name.id, statement.offset)
             description.lines += lines
             description.code += blocks
-    elif (keyword := _keyword_at(doc, at)) is not None:
+    elif (keyword := _keyword_at(view, at)) is not None:
         word, span = keyword
         description = describer.describe(word, None)
     else:
-        node = _node_at(doc, at)
+        node = _node_at(view, at)
         if node is None or node.origin is None:
             return None
         span = node.origin.span
-        description = describer.describe(doc.text[span.start : span.end][:40], node)
+        description = describer.describe(view.text[span.start : span.end][:40], node)
     if description is None:
         return None
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=description.markdown()),
-        range=lsp_range(doc.lines, span, ls.encoding),
+        range=lsp_range(view.lines, span, ls.encoding),
     )
 
 
 # ---- code lenses ---------------------------------------------------------------------------
 
 
-def _lens_targets(doc: Document) -> list[tuple[ast.Statement, str, int, Any]]:
+def _lens_targets(view: View) -> list[tuple[ast.Statement, str, int, Any]]:
     """(statement, name, input index, input) for every top-level s-op/selector binding."""
-    assert doc.session is not None
+    assert view.session is not None
     out = []
-    for run in doc.session.runs:
+    for run in view.session.runs:
         names = [n for n, v in run.writes.items() if isinstance(v, (g.SOp, g.Selector))]
         if not names:
             continue
@@ -589,28 +678,28 @@ def ls_examples() -> list[Any]:
     return server.settings.examples
 
 
-def _first_line(ls: RaspServer, doc: Document, statement: ast.Statement) -> types.Range:
+def _first_line(ls: RaspServer, view: View, statement: ast.Statement) -> types.Range:
     """Where a statement's lenses sit: its first line."""
     end = statement.offset + statement.length
-    line_end = doc.text.find("\n", statement.offset)
+    line_end = view.text.find("\n", statement.offset)
     return lsp_range(
-        doc.lines, Span(statement.offset, end if line_end < 0 else min(line_end, end)), ls.encoding
+        view.lines, Span(statement.offset, end if line_end < 0 else min(line_end, end)), ls.encoding
     )
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
-def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-    doc = ls.documents.get(params.text_document.uri)
-    if doc is None or doc.session is None:
+async def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    view = await view_of_uri(ls, params.text_document.uri)
+    if view is None:
         return []
     lenses = []
-    for statement, name, index, inp in _lens_targets(doc):
+    for statement, name, index, inp in _lens_targets(view):
         lenses.append(
             types.CodeLens(
-                range=_first_line(ls, doc, statement),
+                range=_first_line(ls, view, statement),
                 data={
-                    "uri": doc.uri,
-                    "version": doc.version,
+                    "uri": view.uri,
+                    "version": view.version,
                     "offset": statement.offset,
                     "name": name,
                     "index": index,
@@ -618,24 +707,24 @@ def code_lens(ls: RaspServer, params: types.CodeLensParams) -> list[types.CodeLe
                 },
             )
         )
-    for statement, name in _flow_targets(doc):
+    for statement, name in _flow_targets(view):
         lenses.append(
             types.CodeLens(
-                range=_first_line(ls, doc, statement),
+                range=_first_line(ls, view, statement),
                 command=types.Command(
                     title=f"computation flow of {name}",
                     command=protocol.SHOW_COMPUTATION_FLOW_COMMAND,
-                    arguments=[doc.uri, name],
+                    arguments=[view.uri, name],
                 ),
             )
         )
     return lenses
 
 
-def _flow_targets(doc: Document) -> list[tuple[ast.Statement, str]]:
+def _flow_targets(view: View) -> list[tuple[ast.Statement, str]]:
     """A flow lens on each top-level s-op definition and on each `draw(name)` statement."""
     out = []
-    for run in doc.session.runs:
+    for run in view.session.runs:
         tree = run.statement.tree
         if isinstance(tree, ast.Draw) and isinstance(tree.expr, ast.Name):
             out.append((run.statement, tree.expr.id))
@@ -648,17 +737,17 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _LENS_WIDTH else text[: _LENS_WIDTH - 1] + "…"
 
 
-def lens_title(doc: Document, data: dict[str, Any]) -> str:
+def lens_title(view: View, data: dict[str, Any]) -> str:
     name, inp = data["name"], data.get("input")
     head = f"{name}({fmt.literal(inp)})"
-    answer = doc.current_evaluation
+    answer = view.current_evaluation
     if answer is None:
         return f"{head}: evaluating…"
     if answer.get("timeout"):
         return f"{head}: evaluation timed out"
     results = answer.get("statements", {}).get(str(data["offset"]), {}).get(name)
     if not results or data["index"] >= len(results):
-        statement = _statement_span(doc, data["offset"])
+        statement = _statement_span(view, data["offset"])
         for err in answer.get("errors", []):
             if statement.start <= err["start"] <= statement.end:
                 return _shorten(f"{head}: fails — {err['message']}")
@@ -679,18 +768,18 @@ def lens_title(doc: Document, data: dict[str, Any]) -> str:
 
 
 @server.feature(types.CODE_LENS_RESOLVE)
-def code_lens_resolve(ls: RaspServer, lens: types.CodeLens) -> types.CodeLens:
+async def code_lens_resolve(ls: RaspServer, lens: types.CodeLens) -> types.CodeLens:
     data = lens.data if isinstance(lens.data, dict) else {}
-    doc = ls.documents.get(data.get("uri", ""))
     if lens.command is not None:
         return lens  # resolved already (the computation-flow lenses)
-    if doc is None or not {"name", "offset", "index"} <= set(data):
+    view = await view_of_uri(ls, data.get("uri"))
+    if view is None or not {"name", "offset", "index"} <= set(data):
         lens.command = types.Command(title="(document closed)", command="")
         return lens
     lens.command = types.Command(
-        title=lens_title(doc, data),
+        title=lens_title(view, data),
         command=protocol.SHOW_EVALUATION_COMMAND,
-        arguments=[doc.uri, data["name"], data["offset"]],
+        arguments=[view.uri, data["name"], data["offset"]],
     )
     return lens
 
@@ -711,12 +800,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _document_of(ls: RaspServer, params: Any) -> Document | None:
-    uri = _get(_get(params, "textDocument") or _get(params, "text_document"), "uri")
-    return ls.documents.get(uri) if isinstance(uri, str) else None
+async def _view_of_params(ls: RaspServer, params: Any) -> View | None:
+    return await view_of_uri(
+        ls, _get(_get(params, "textDocument") or _get(params, "text_document"), "uri")
+    )
 
 
-def _requested_name(doc: Document, params: Any, ls: RaspServer) -> str | None:
+def _requested_name(view: View, params: Any, ls: RaspServer) -> str | None:
     name = _get(params, "name")
     if isinstance(name, str):
         return name
@@ -729,25 +819,25 @@ def _requested_name(doc: Document, params: Any, ls: RaspServer) -> str | None:
         )
     except (TypeError, ValueError):
         return None
-    found = _names_at(doc, offset(doc.lines, pos, ls.encoding))
+    found = _names_at(view, offset(view.lines, pos, ls.encoding))
     return found[1].id if found else None
 
 
 @server.feature(protocol.EVALUATE)
 async def rasp_evaluate(ls: RaspServer, params: Any) -> dict[str, Any] | None:
-    doc = _document_of(ls, params)
-    if doc is None or doc.session is None:
+    view = await _view_of_params(ls, params)
+    if view is None:
         return None
-    name = _requested_name(doc, params, ls)
+    name = _requested_name(view, params, ls)
     if name is None:
         return None
-    known, value = doc.session.builder.scope.find(name)
+    known, value = view.session.builder.scope.find(name)
     raw_inputs = _get(params, "inputs")
     inputs = [_plain(i) for i in raw_inputs] if isinstance(raw_inputs, (list, tuple)) else []
     request = {
-        "uri": doc.uri + "#evaluate",
-        "text": doc.text,
-        "path": str(doc.path) if doc.path else None,
+        "uri": view.uri + "#evaluate",
+        "text": view.text,
+        "path": str(view.path) if view.path else None,
         "inputs": inputs or ls.settings.examples,
         "max_length": ls.settings.max_length,
         "exprs": [name],
@@ -794,12 +884,12 @@ def cost_graph(node: g.SOp) -> dict[str, Any]:
 
 
 @server.feature(protocol.COST)
-def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
-    doc = _document_of(ls, params)
+async def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    view = await _view_of_params(ls, params)
     name = _get(params, "name")
-    if doc is None or doc.session is None or not isinstance(name, str):
+    if view is None or not isinstance(name, str):
         return None
-    known, value = doc.session.builder.scope.find(name)
+    known, value = view.session.builder.scope.find(name)
     if not known:
         known, value = True, base_scope().vars.get(name)
     if not isinstance(value, g.SOp):
@@ -808,27 +898,32 @@ def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
 
 
 @server.feature(protocol.COMPUTATION_FLOW)
-def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] | None:
-    """The flow of an s-op on an input. Evaluation here is bounded by
-    `rasp.evaluation.maxLength` (inputs longer than that are refused)."""
+async def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    """The flow of an s-op on an input, laid out and drawn in the background thread.
+    Evaluation here is bounded by `rasp.evaluation.maxLength` (longer inputs are refused)."""
     from rasp.flow.layout import layout
     from rasp.flow.svg import render
 
-    doc = _document_of(ls, params)
-    if doc is None:
+    view = await _view_of_params(ls, params)
+    if view is None:
         return None
-    name = _requested_name(doc, params, ls)
+    name = _requested_name(view, params, ls)
     if name is None:
         return None
-    known, value = doc.session.builder.scope.find(name)
+    known, value = view.session.builder.scope.find(name)
     if not known or not isinstance(value, g.SOp):
         return None
     raw = _plain(_get(params, "input"))
-    inp = raw if isinstance(raw, (str, list)) and raw else doc.session.example
+    inp = raw if isinstance(raw, (str, list)) and raw else view.session.example
     if not isinstance(inp, (str, list)) or len(inp) > ls.settings.max_length:
         return None
-    flow = layout(value, inp, {doc.session.file: doc.text}, name, doc.session.file)
-    return {"flow": flow, "svg": render(flow)}
+    sources, file = {view.session.file: view.text}, view.session.file
+
+    def draw() -> dict[str, Any]:
+        flow = layout(value, inp, sources, name, file)
+        return {"flow": flow, "svg": render(flow)}
+
+    return await in_background(ls, draw, lambda _: None)
 
 
 @server.feature(INVALID_PARAMS)
@@ -836,8 +931,37 @@ def invalid_params(ls: RaspServer, params: Any) -> None:
     raise JsonRpcInvalidParams()
 
 
+async def _serve(ls: RaspServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Read the client's messages with the event loop itself. pygls reads stdin line by line
+    in a thread, and each hop to that thread waits for the interpreter lock the background
+    analysis holds: messages queued up behind the analysis. A stdin that is not a pipe (a
+    file) is still read pygls's way."""
+    loop = asyncio.get_running_loop()
+    reader: Any
+    try:
+        reader = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    except (OSError, ValueError):
+        reader = StdinAsyncReader(stdin, ls.thread_pool)
+    ls.protocol.set_writer(StdoutWriter(stdout))
+    await run_async(
+        stop_event=threading.Event(),
+        reader=reader,
+        protocol=ls.protocol,
+        logger=log,
+        error_handler=ls.report_server_error,
+    )
+
+
 def main() -> None:
     from rasp.lsp import navigation  # noqa: F401 - registers the navigation features
 
     logging.basicConfig(level=logging.WARNING)
-    server.start_io()
+    try:
+        asyncio.run(_serve(server, sys.stdin.buffer, sys.stdout.buffer))
+    except BrokenPipeError:
+        log.error("the connection to the client is lost")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]

@@ -7,6 +7,7 @@ statements around the edit. The result is always equal to parsing the new text f
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -14,7 +15,10 @@ from rasp.syntax import ast, scanner
 from rasp.syntax.parser import parse_statement
 from rasp.text import LineIndex
 
-_CACHE_SIZE = 20_000
+# the language server parses on two threads; lark's parser and the caches are used by one at a
+# time (a statement parses in well under a millisecond)
+_LOCK = threading.Lock()
+_CACHE_SIZE = 1_024  # statement texts; a reparse reuses unchanged statements without it
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +40,16 @@ class StatementParser:
 
     def statement(self, text: str, start: int, end: int) -> ast.Statement:
         source = text[start:end]
-        hit = self._cache.get(source)
-        if hit is None:
-            hit = parse_statement(source)
-            self.parsed_count += 1
-            self._cache[source] = hit
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(source)
+        with _LOCK:
+            hit = self._cache.get(source)
+            if hit is None:
+                hit = parse_statement(source)
+                self.parsed_count += 1
+                self._cache[source] = hit
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(source)
         return ast.Statement(start, end - start, hit[0], hit[1])
 
     def parse(self, text: str) -> ParsedFile:
