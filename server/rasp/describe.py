@@ -14,9 +14,8 @@ from typing import Any
 
 from rasp import format as fmt
 from rasp.analysis.cost import Depths, added_cost, cost
-from rasp.analysis.encodings import Encodings
+from rasp.analysis.live import program_encodings, program_nodes, program_types
 from rasp.analysis.tracr import estimate
-from rasp.analysis.types import Types
 from rasp.graph import nodes as g
 from rasp.graph.builder import Builder, base_scope
 from rasp.graph.values import Function, Unknown, kind_of
@@ -83,10 +82,11 @@ class Describer:
         self.inputs = inputs if inputs is not None else [builder.example]
         self.tracr = tracr
         self.source = source
-        self.types = Types()
-        self.depths = Depths()
+        # the analysis's memos on the builder (kept across runs): a hover redoes nothing
+        self.types = program_types(builder)
+        self.depths = builder.memo.get("depths") or Depths()
         self.length = base_scope().vars.get("length")
-        self.encodings = Encodings(builder.results, self.types, self.length)
+        self.encodings = program_encodings(builder, program_nodes(builder, builder.results))
 
     def describe(self, name: str, value: Any) -> Description:
         if isinstance(value, g.SOp):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from rasp.analysis.encodings import Encodings
+from rasp.analysis.live import program_encodings, program_nodes, program_types
 from rasp.analysis.types import Types, always_selects, atom_type, may_select_several
 from rasp.diagnostic import Diagnostic, Severity
 from rasp.graph import nodes as g
@@ -66,13 +66,10 @@ class Checker:
         # memos that stay valid across runs (nodes never change): kept on the builder
         if len(builder.memo.get("types", Types())._types) > _MEMO_LIMIT:  # noqa: SLF001
             builder.memo.clear()
-        self.types: Types = builder.memo.setdefault("types", Types())
+        self.types: Types = program_types(builder)
         self.depths: Any = builder.memo.setdefault("depths", None)
-        roots = list(builder.results)
-        self.nodes = g.ancestors_of(roots)
-        self.encodings = Encodings(
-            roots, self.types, base_scope().vars.get("length"), nodes=self.nodes
-        )
+        self.nodes = program_nodes(builder, builder.results)
+        self.encodings = program_encodings(builder, self.nodes)
 
     def add(
         self,
@@ -90,7 +87,9 @@ class Checker:
     def run(self) -> list[Diagnostic]:
         self.uncalled()
         if self.builder.uncalled_results:  # check what bodies never called build, too
-            self.nodes = g.ancestors_of([*self.builder.results, *self.builder.uncalled_results])
+            self.nodes = program_nodes(
+                self.builder, [*self.builder.results, *self.builder.uncalled_results]
+            )
         self.syntax_tree()
         self.graph()
         self.conflicts()
@@ -308,7 +307,7 @@ class Checker:
                 continue
             entry = entries.get(node.id)
             own = entry is not None and entry[0] in multi
-            sources = [r for r in (reached.get(p.id, empty) for p in node.inputs()) if r]
+            sources = list({id(r): r for p in node.inputs() if (r := reached.get(p.id))}.values())
             if not own and len(sources) <= 1:
                 reached[node.id] = sources[0] if sources else empty  # shared, never changed
                 continue
@@ -352,11 +351,13 @@ class Checker:
         for node in self.nodes:
             if not isinstance(node, g.Aggregate | g.Map):
                 continue
+            key = (node.id, example)
+            found = memo.get(key)
+            if found == []:
+                continue  # nothing to say about it (most nodes)
             span = self._mine(node)
             if span is None:
                 continue
-            key = (node.id, example)
-            found = memo.get(key)
             if found is None:  # a node's own checks never change: memoise them
                 before = len(self.out)
                 if isinstance(node, g.Aggregate):
@@ -449,11 +450,10 @@ class Checker:
 
     def conflicts(self) -> None:
         for conflict in self.encodings.conflicts():
-            placed = [(n, self._mine(n)) for n in conflict.members]
-            candidates = [(n, span) for n, span in placed if span is not None]
-            if not candidates:
+            # placed on the most telling member written in this file
+            span = next((s for n in conflict.members if (s := self._mine(n)) is not None), None)
+            if span is None:
                 continue
-            node, span = candidates[0]
             related = tuple(
                 (
                     f"{r.encoding}: {r.text}",

@@ -37,25 +37,75 @@ class Conflict:
     members: tuple[g.SOp, ...] = ()  # every node of the set, most telling first
 
 
+_CHECKPOINT_EVERY = 2048  # nodes between copies of the union-find
+
+
 class Encodings:
-    """Encodings of every s-op reachable from some roots."""
+    """Encodings of every s-op reachable from some roots.
+
+    The constraints are added node by node (`extend`), and the union-find is copied every
+    2,048 nodes, so the nodes after the first `count` can be taken out again (`truncate`):
+    a program edited near its end keeps the work for the unchanged nodes before the edit."""
 
     def __init__(
         self,
-        roots: Iterable[g.Node],
+        roots: Iterable[g.Node] = (),
         types: Types | None = None,
         length: g.Node | None = None,
         nodes: list[g.Node] | None = None,
     ) -> None:
         """`nodes`, when given, must be `ancestors_of(roots)` (saves walking it again)."""
         self.types = types or Types()
+        # inner dicts are never changed in place: the checkpoints share them
         self._parent: dict[int, int] = {}
         self._forced: dict[int, dict[str, Reason]] = {}
         self._nodes: dict[int, g.SOp] = {}
         self._own: dict[int, dict[str, Reason]] = {}  # reasons forced on the node itself
+        self._list: list[g.Node] = []  # the nodes constrained, in order
+        # (nodes constrained, parent, forced, own): copies taken every _CHECKPOINT_EVERY nodes
+        self._checkpoints: list[
+            tuple[int, dict[int, int], dict[int, dict[str, Reason]], dict[int, dict[str, Reason]]]
+        ] = []
         self.length = length
-        for node in nodes if nodes is not None else g.ancestors_of(roots):
+        self.extend(nodes if nodes is not None else g.ancestors_of(roots))
+
+    def extend(self, nodes: Iterable[g.Node]) -> None:
+        """Add the constraints of more nodes (inputs before users)."""
+        for node in nodes:
+            if len(self._list) % _CHECKPOINT_EVERY == 0:
+                self._checkpoints.append(
+                    (
+                        len(self._list),
+                        dict(self._parent),
+                        dict(self._forced),
+                        dict(self._own),
+                    )
+                )
+            self._list.append(node)
             self._constrain(node)
+
+    def common_prefix(self, nodes: list[g.Node]) -> int:
+        """How many first nodes of `nodes` are the first nodes constrained here."""
+        count = 0
+        for old, new in zip(self._list, nodes, strict=False):
+            if old is not new:
+                break
+            count += 1
+        return count
+
+    def truncate(self, count: int) -> None:
+        """Forget every node after the first `count`: back to the last copy at or before
+        it, then constrain the nodes from there to `count` again."""
+        if count >= len(self._list):
+            return
+        while self._checkpoints[-1][0] > count:
+            self._checkpoints.pop()
+        at, parent, forced, own = self._checkpoints.pop()
+        self._parent, self._forced, self._own = dict(parent), dict(forced), dict(own)
+        redo = self._list[at:count]
+        del self._list[at:]
+        self._nodes = {n.id: n for n in self._list if isinstance(n, g.SOp)}
+        self.extend(redo)
 
     # union-find
     def _find(self, i: int) -> int:
@@ -69,14 +119,19 @@ class Encodings:
         ra, rb = self._find(a.id), self._find(b.id)
         if ra != rb:
             self._parent[ra] = rb
-            for enc, reason in self._forced.pop(ra, {}).items():
-                self._forced.setdefault(rb, {}).setdefault(enc, reason)
+            moved = self._forced.pop(ra, None)
+            if moved:  # reasons already forced on b's set win
+                self._forced[rb] = {**moved, **self._forced.get(rb, {})}
 
     def _force(self, node: g.SOp, encoding: str, text: str, origin: g.Origin | None) -> None:
         reason = Reason(encoding, text, origin)
-        self._own.setdefault(node.id, {}).setdefault(encoding, reason)
+        own = self._own.get(node.id, {})
+        if encoding not in own:
+            self._own[node.id] = {**own, encoding: reason}
         root = self._find(node.id)
-        self._forced.setdefault(root, {}).setdefault(encoding, reason)
+        forced = self._forced.get(root, {})
+        if encoding not in forced:
+            self._forced[root] = {**forced, encoding: reason}
 
     def _constrain(self, node: g.Node) -> None:
         if isinstance(node, g.SOp):
@@ -145,24 +200,32 @@ class Encodings:
     def conflicts(self) -> list[Conflict]:
         """One conflict per set of nodes forced both ways, placed on its most telling member:
         a node forced itself, named if possible, created first."""
+        both = {
+            root
+            for root, forced in self._forced.items()
+            if "numerical" in forced and "categorical" in forced
+        }
         members: dict[int, list[g.SOp]] = {}
-        for node in self._nodes.values():
-            members.setdefault(self._find(node.id), []).append(node)
+        if both:
+            for node in self._nodes.values():
+                root = self._find(node.id)
+                if root in both:
+                    members.setdefault(root, []).append(node)
         out = []
-        for root, forced in self._forced.items():
-            if "numerical" in forced and "categorical" in forced and root in members:
-                ranked = sorted(
-                    members[root],
-                    key=lambda n: (
-                        "numerical" not in self._own.get(n.id, {}),  # the average itself
-                        n.id not in self._own,
-                        n.name is None,
-                        n.origin is None,  # then the first in the text (stable across edits)
-                        n.origin.span.start if n.origin is not None else 0,
-                        n.id,
-                    ),
-                )
-                out.append(
-                    Conflict(ranked[0], forced["categorical"], forced["numerical"], tuple(ranked))
-                )
+        for root, group in sorted(members.items(), key=lambda item: min(n.id for n in item[1])):
+            forced = self._forced[root]
+            ranked = sorted(
+                group,
+                key=lambda n: (
+                    "numerical" not in self._own.get(n.id, {}),  # the average itself
+                    n.id not in self._own,
+                    n.name is None,
+                    n.origin is None,  # then the first in the text (stable across edits)
+                    n.origin.span.start if n.origin is not None else 0,
+                    n.id,
+                ),
+            )
+            out.append(
+                Conflict(ranked[0], forced["categorical"], forced["numerical"], tuple(ranked))
+            )
         return out

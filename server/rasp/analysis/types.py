@@ -51,10 +51,19 @@ class Types:
         self._types: dict[int, str] = {}
 
     def of(self, node: g.SOp) -> str:
-        known = self._types.get(node.id)
+        types = self._types
+        known = types.get(node.id)
         if known is not None:
             return known
-        for current in g.ancestors(node, self._types):
+        needs = (
+            node.args
+            if isinstance(node, g.Map)
+            else ((node.values,) if isinstance(node, g.Aggregate) else ())
+        )
+        if all(n.id in types for n in needs):  # the usual case: inputs typed first
+            found = types[node.id] = self._compute(node)
+            return found
+        for current in g.ancestors(node, types):
             if isinstance(current, g.SOp):
                 self._types[current.id] = self._compute(current)
         return self._types[node.id]
