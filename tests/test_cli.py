@@ -7,15 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from rasp.graph.builder import MAX_LOAD_BYTES
 from rasp.program import Session
 
 RASP = str(Path(sys.executable).with_name("rasp"))
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "programs"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [RASP, *args], capture_output=True, text=True, input=stdin, timeout=120, check=False
+        [RASP, *args], capture_output=True, text=True, input=stdin, timeout=timeout, check=False
     )
 
 
@@ -85,3 +90,21 @@ def test_repl_prints_definitions_like_the_reference() -> None:
     assert "s-op: c" in out and 'Example: c("hello") = [4, 5, 6, 7, 8] (ints)' in out
     assert "console function: foo(a, b)" in out
     assert "Error: Undefined variable: undefined_thing" in out
+
+
+@pytest.mark.parametrize("command", ["run", "check", "cost", "draw"])
+def test_a_file_over_2_mb_is_refused_at_once(command: str, tmp_path: Path) -> None:
+    """The file given on the command line has the size limit of a loaded file (analysing
+    2 MB took 24 s): refused before it is parsed, with its name and size."""
+    line = "v = indices + 1;\n"
+    path = tmp_path / "big.rasp"
+    path.write_text(line * (MAX_LOAD_BYTES // len(line) + 10), encoding="utf-8")
+    size = path.stat().st_size
+    extra = ["v", "-o", str(tmp_path / "out.svg")] if command == "draw" else []
+    proc = run(command, str(path), *extra, timeout=30)  # the timeout only guards a hang
+    assert proc.returncode == 2, proc
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stderr == (
+        f"rasp: {path} is too large to analyse: {size:,} bytes, over the limit of "
+        f"{MAX_LOAD_BYTES:,} bytes; split it into smaller files and `load` them from one\n"
+    )

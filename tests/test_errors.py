@@ -51,6 +51,19 @@ def test_fixture(fixture: Path) -> None:
     )
 
 
+_NODE_ID = re.compile(r"[a-z]#\d")  # `select#12`: a node's internal id
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_messages_show_no_node_ids(fixture: Path) -> None:
+    """A value without a name is shown by what built it (`select(...)`), never by the id
+    the graph gives it, nor as a dump of Python objects."""
+    session = Session(fixture.read_text(encoding="utf-8"), fixture)
+    for diagnostic in session.diagnostics():
+        assert not _NODE_ID.search(diagnostic.message), diagnostic
+        assert "object at 0x" not in diagnostic.message, diagnostic
+
+
 SECTION_9_CODES = {
     "undefined-name", "reserved-name", "wrong-arity", "not-a-selector", "not-an-atom",
     "selector-mixing", "type-mismatch", "not-an-s-op", "bad-index", "bad-value",
@@ -262,6 +275,7 @@ SPECIAL_FILES = {
     "many prefix operators": b"x = " + b"-" * 6000 + b"1;\n",
     "deep unclosed": b"x = " + b"[" * 3000 + b"\n",
     "long line": b"x = " + b" + ".join(b"1" for _ in range(5000)) + b";\n",
+    "long number": b"x = " + b"7" * 5000 + b";\ny = 1;\n",
     "recursion": b"def f(n) {\n  return f(n);\n}\nx = f(1);\n",
 }
 
@@ -297,7 +311,7 @@ def run_process(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("name", ["empty", "binary", "invalid utf-8", "deep nesting",
-                                  "very deep nesting", "long line"])
+                                  "very deep nesting", "long line", "long number"])
 @pytest.mark.parametrize("command", ["check", "run"])
 def test_process_on_garbage(name: str, command: str, tmp_path: Path) -> None:
     target = tmp_path / "garbage.rasp"

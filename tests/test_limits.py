@@ -3,8 +3,9 @@ nothing hangs. Each case runs in two child processes at once, under a time limit
 line (`rasp check FILE`) and a `Session` of the file (run + static analysis), so a hang is a
 failed test, not a stuck suite.
 
-Cases: recursion, huge lists, long and nested loops and comprehensions, deeply nested
-expressions (fixtures in `tests/fixtures/limits/`), and `load` of a cycle, a missing file, a
+Cases: recursion and long chains of calls, huge lists and strings, long and nested loops
+and comprehensions, deeply nested expressions and long flat ones (fixtures in
+`tests/fixtures/limits/`), and `load` of a cycle, a missing file, a
 non-RASP text file, a binary file, a file over 2 MB and paths outside the loading file's
 folder (files written into `tmp_path`). Every child runs with `tmp_path` as its working
 directory, so `load` finds nothing by accident.
@@ -127,11 +128,19 @@ def copy_fixture(name: str, tmp_path: Path) -> Path:
 
 # fixture: (code, line, the text the error covers, message fragment)
 FIXTURE_LIMITS = {
-    "recursion.rasp": ("limit", 2, "f(x)", "calls nested deeper than 150"),
-    "mutual_recursion.rasp": ("limit", None, None, "calls nested deeper than 150"),
-    "huge_range.rasp": ("limit", 2, "range(100000000)", "too large"),
+    "recursion.rasp": ("limit", 2, "f(x)", "calls nested deeper than 150: f calls itself; is "
+                       "the recursion missing a base case?"),
+    "mutual_recursion.rasp": ("limit", None, None, "calls nested deeper than 150: ping calls "
+                              "itself through pong; is the recursion missing a base case?"),
+    # no function calls itself: not a recursion, a chain to flatten
+    "call_chain.rasp": ("limit", None, "f150(a)", "calls nested deeper than 150 (f0 calls f1, "
+                        "which calls ... f150), without recursion"),
+    "huge_range.rasp": ("limit", 2, "range(100000000)",
+                        "list of 100,000,000 elements is too large (limit 1,000,000)"),
     "huge_repeat.rasp": ("limit", 1, "[0] * 100000000", "too large"),
-    "huge_text_repeat.rasp": ("limit", 1, '"ab" * 100000000', "too large"),
+    # a string is a string, not a list
+    "huge_text_repeat.rasp": ("limit", 1, '"ab" * 100000000',
+                              "string of 200,000,000 characters is too long (limit 1,000,000"),
     "huge_comprehension.rasp": ("limit", 1, "range(100000000)", "too large"),
     "long_loop.rasp": ("limit", 1, "range(100000)", "10000"),
     # each loop or list alone is within the limits: the limit must count their product
@@ -152,6 +161,12 @@ def test_limit_is_a_diagnostic_at_its_place(name: str, tmp_path: Path) -> None:
     if text is not None:
         assert covered(found, error) == text
     assert "after" in found.names  # the statements after the failing one still run
+
+
+def test_a_chain_of_calls_is_not_called_a_recursion(tmp_path: Path) -> None:
+    error = only_error(examine(copy_fixture("call_chain.rasp", tmp_path), tmp_path))
+    assert "base case" not in str(error["message"])
+    assert "flatten" in str(error["message"])
 
 
 def test_shared_sublists_do_not_stall_the_build(tmp_path: Path) -> None:
@@ -181,6 +196,40 @@ def test_deep_nesting_is_a_syntax_error_on_its_statement(shape: str, tmp_path: P
     error = only_error(found)
     assert (error["code"], error["line"], error["column"]) == ("syntax-error", 2, 1)
     assert "nested too deeply" in str(error["message"])
+    assert {"before", "after"} <= set(found.names)
+
+
+# a long statement is not a deep one: chains of binary operators are flat, however long
+FLAT = {
+    "sum of numbers": "x = " + " + ".join(["1"] * DEPTH) + ";",
+    "sum of s-ops": "x = indices" + " + 1" * DEPTH + ";",
+    "and of selectors": "s = select(indices, indices, ==);\nx = s" + " and s" * DEPTH + ";",
+    "mixed operators": "x = indices" + " * 2 - 1 > 0 or indices" * DEPTH + ";",
+    "in a function": "def f(a) { return a" + " - 1" * DEPTH + "; }\nx = f(indices);",
+    "in a function never called": "def g(a) { return a" + " % 7" * DEPTH + "; }",
+}
+
+
+@pytest.mark.parametrize("shape", list(FLAT))
+def test_long_flat_chains_of_operators_are_analysed(shape: str, tmp_path: Path) -> None:
+    target = tmp_path / "flat.rasp"
+    target.write_text(f"before = tokens;\n{FLAT[shape]}\nafter = tokens;\n", encoding="utf-8")
+    found = examine(target, tmp_path)
+    assert found.errors == [] and found.status == 0
+    assert {"before", "after"} <= set(found.names)
+
+
+def test_a_number_too_long_to_read_is_a_syntax_error(tmp_path: Path) -> None:
+    """Python reads at most 4,300 digits: more is a syntax error on the number, not a crash."""
+    number = "7" * DEPTH
+    target = tmp_path / "number.rasp"
+    target.write_text(f"before = tokens;\nx = {number} + 1;\nafter = tokens;\n",
+                      encoding="utf-8")
+    found = examine(target, tmp_path)
+    error = only_error(found)
+    assert (error["code"], error["line"]) == ("syntax-error", 2)
+    assert covered(found, error) == number
+    assert f"{DEPTH:,} digits" in str(error["message"])
     assert {"before", "after"} <= set(found.names)
 
 
@@ -223,15 +272,29 @@ def test_load_cycle(tmp_path: Path) -> None:
     found = examine(main, tmp_path)
     error = only_error(found)
     assert (error["code"], error["line"], error["column"]) == ("unknown-file", 1, 1)
-    assert "cycle" in str(error["message"])
+    assert str(error["message"]).startswith(
+        "load cycle: a.rasp loads b.rasp, which loads a.rasp again;")
     assert "xa" in found.names
+
+
+def test_load_cycle_below_the_file_checked(tmp_path: Path) -> None:
+    """main loads a, a loads b, b loads a: the cycle is a-b-a, reported at main's `load`."""
+    write(tmp_path, "a.rasp", 'load "b";\nxa = tokens;\n')
+    write(tmp_path, "b.rasp", 'xb = tokens;\nload "a";\n')
+    main = write(tmp_path, "main.rasp", 'x = tokens;\nload "a";\ny = x;\n')
+    found = examine(main, tmp_path)
+    error = only_error(found)
+    assert (error["code"], error["line"], error["column"]) == ("unknown-file", 2, 1)
+    assert str(error["message"]).startswith(
+        "load cycle: a.rasp loads b.rasp, which loads a.rasp again;")
+    assert {"x", "y", "xa", "xb"} <= set(found.names)
 
 
 def test_file_loading_itself(tmp_path: Path) -> None:
     main = write(tmp_path, "self.rasp", 'load "self";\nx = tokens;\n')
     error = only_error(examine(main, tmp_path))
     assert (error["code"], error["line"], error["column"]) == ("unknown-file", 1, 1)
-    assert "cycle" in str(error["message"])
+    assert str(error["message"]).startswith("load cycle: self.rasp loads itself;")
 
 
 def test_load_of_a_missing_file(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 
 from rasp import format as fmt
 from rasp.graph import nodes as g
+from rasp.graph.builder import MAX_LOAD_BYTES
 from rasp.program import ProgramError, Result, Session
 from rasp.runtime.errors import RaspError
 
@@ -24,11 +26,21 @@ class _Usage(Exception):
 
 
 def _read(path_text: str) -> tuple[Path, str]:
+    """A file's text; a usage error if it cannot be read or is over the size a `load`
+    accepts (checked before reading: a huge file is refused at once)."""
     path = Path(path_text)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            data = b"" if size > MAX_LOAD_BYTES else file.read(MAX_LOAD_BYTES + 1)
     except OSError as exc:
         raise _Usage(f"cannot read {path_text}: {exc.strerror or exc}") from None
+    if size > MAX_LOAD_BYTES or len(data) > MAX_LOAD_BYTES:  # (a pipe reports no size)
+        amount = f"{size:,} bytes, " if size > MAX_LOAD_BYTES else ""
+        raise _Usage(
+            f"{path_text} is too large to analyse: {amount}over the limit of "
+            f"{MAX_LOAD_BYTES:,} bytes; split it into smaller files and `load` them from one"
+        )
     return path, data.decode("utf-8", errors="replace")
 
 

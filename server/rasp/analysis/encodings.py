@@ -138,7 +138,8 @@ class Encodings:
             self._nodes[node.id] = node
             self._find(node.id)
         if isinstance(node, g.Tokens | g.Indices):
-            self._force(node, "categorical", f"{node.label()} is an input", node.origin)
+            name = node.name or ("indices" if isinstance(node, g.Indices) else "tokens")
+            self._force(node, "categorical", f"{name} is an input", node.origin)
         elif node is self.length and isinstance(node, g.SOp):
             self._force(node, "categorical", "length is an input-like s-op", node.origin)
         elif isinstance(node, g.Select):

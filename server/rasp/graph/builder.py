@@ -27,6 +27,7 @@ from rasp.graph.values import (
     UnknownSelector,
     describe,
     is_atom,
+    short_name,
 )
 from rasp.runtime.errors import RaspError, from_python
 from rasp.runtime.evaluate import Evaluation
@@ -180,6 +181,7 @@ class Builder:
         self._anchor = g.Anchor(0)
         self._steps = 0  # statements executed for the current top-level statement
         self._depth = 0
+        self._calls: list[Function] = []  # the functions being called, outermost first
         self._loading: list[Path] = []
         self.called: set[int] = set()  # id() of every Function called at least once
         self.called_now: set[int] = set()  # ... by the current top-level statement
@@ -446,10 +448,10 @@ class Builder:
         if path is None:
             raise RaspError("unknown-file", f"could not find file: {stmt.path}.rasp", origin)
         resolved = path.resolve()
-        if resolved in self._loading:
-            raise RaspError(
-                "unknown-file", f"load cycle: {stmt.path}.rasp is already loading", origin
-            )
+        # the files being loaded, outermost first: the file being run is the first of them
+        loading = self._loading or ([Path(self._file).resolve()] if self._file else [])
+        if resolved in loading:
+            raise RaspError("unknown-file", _cycle_message(loading, resolved), origin)
         try:
             if resolved.stat().st_size > MAX_LOAD_BYTES:
                 raise RaspError("unknown-file", f"{stmt.path}.rasp is too large to load", origin)
@@ -465,8 +467,9 @@ class Builder:
             parser=self.parser,
         )
         inner.example = self.example
-        inner._loading = [*self._loading, resolved]
+        inner._loading = [*loading, resolved]
         inner._depth = self._depth
+        inner._calls = list(self._calls)
         saved = self._file, self._anchor
         parsed = inner.parser.parse(text)
         run = inner.run(parsed, str(path))
@@ -562,9 +565,7 @@ class Builder:
         if isinstance(expr, ast.Unary):
             return self._unary(expr, self._eval(expr.operand, scope), origin)
         if isinstance(expr, ast.Binary):
-            left = self._eval(expr.left, scope)
-            right = self._eval(expr.right, scope)
-            return self._binary(expr, left, right, origin)
+            return self._binary_chain(expr, scope)
         if isinstance(expr, ast.Conditional):
             condition = self._eval(expr.condition, scope)
             if isinstance(condition, Unknown):
@@ -644,6 +645,24 @@ class Builder:
                 return UNKNOWN
             return self._builtin(expr.function, args, origin)
         raise AssertionError(expr)  # pragma: no cover
+
+    def _binary_chain(self, expr: ast.Binary, scope: Scope) -> Any:
+        """`a + b - c ...`: a left-deep chain of binary operators, followed by iteration (a
+        flat sum of thousands of terms must not exhaust the Python stack). Order and error
+        places are those of evaluating each operator on its own."""
+        chain = [expr]
+        while isinstance(chain[-1].left, ast.Binary):
+            chain.append(chain[-1].left)
+        value = self._eval(chain[-1].left, scope)
+        for node in reversed(chain):
+            origin = self._origin(node.span)
+            try:
+                value = self._binary(node, value, self._eval(node.right, scope), origin)
+            except RaspError as err:
+                raise err.at(origin) from None
+            except _PY_ERRORS as exc:
+                raise from_python(exc, origin) from None
+        return value
 
     def _comprehension_scopes(
         self, names: tuple[ast.Name, ...], iterable: ast.Expr, scope: Scope
@@ -740,16 +759,22 @@ class Builder:
         ):
             raise RaspError("limit", "power too large to compute", origin)
         if op == "*" and isinstance(left, (list, str)) and isinstance(right, int):
-            self._check_size(len(left) * right, origin)
+            self._check_size(len(left) * right, origin, isinstance(left, str))
         if op == "*" and isinstance(right, (list, str)) and isinstance(left, int):
-            self._check_size(len(right) * left, origin)
+            self._check_size(len(right) * left, origin, isinstance(right, str))
         return _ATOM_OPS[op](left, right)
 
-    def _check_size(self, size: int, origin: g.Origin) -> None:
-        if size > MAX_LIST_LENGTH:
-            raise RaspError(
-                "limit", f"list of {size} elements is too large (limit {MAX_LIST_LENGTH})", origin
+    def _check_size(self, size: int, origin: g.Origin, string: bool = False) -> None:
+        if size <= MAX_LIST_LENGTH:
+            return
+        if string:
+            message = (
+                f"string of {size:,} characters is too long (limit {MAX_LIST_LENGTH:,} "
+                "characters)"
             )
+        else:
+            message = f"list of {size:,} elements is too large (limit {MAX_LIST_LENGTH:,})"
+        raise RaspError("limit", message, origin)
 
     def _contains(self, item: Any, container: Any, origin: g.Origin) -> Any:
         if isinstance(item, Unknown) or isinstance(container, Unknown):
@@ -859,7 +884,8 @@ class Builder:
             if len(args) != 1:
                 raise RaspError(
                     "wrong-arity",
-                    f"wrong number of args for {function.label()}- expected: 1, got: {len(args)}.",
+                    f"wrong number of args for {short_name(function)}- expected: 1, "
+                    f"got: {len(args)}.",
                     origin,
                 )
             evaluation = Evaluation([args[0]])
@@ -883,18 +909,14 @@ class Builder:
                 origin,
             )
         if self._depth >= MAX_CALL_DEPTH:
-            raise RaspError(
-                "limit",
-                f"calls nested deeper than {MAX_CALL_DEPTH} (in {fn.name}):"
-                " is the recursion missing a base case?",
-                origin,
-            )
+            raise RaspError("limit", self._too_deep_message(fn), origin)
         scope = Scope(fn.scope)
         for param, value in zip(fn.params, args, strict=True):
             scope.vars[param] = value
         saved = self._file, self._anchor
         self._file, self._anchor = fn.file, fn.anchor
         self._depth += 1
+        self._calls.append(fn)
         try:
             for stmt in fn.body:
                 self._exec(stmt, scope)
@@ -913,8 +935,29 @@ class Builder:
             raise
         finally:
             self._depth -= 1
+            self._calls.pop()
             self._file, self._anchor = saved
         return results[0] if len(results) == 1 else results
+
+    def _too_deep_message(self, fn: Function) -> str:
+        """Why a call is refused at the depth limit: recursion without a base case when a
+        function is called again inside itself, a long chain of distinct functions if not."""
+        stack = [*self._calls, fn]
+        for i, called in enumerate(stack):
+            again = next((j for j in range(i + 1, len(stack)) if stack[j] is called), None)
+            if again is not None:
+                through = ", ".join(f.name for f in stack[i + 1 : again])
+                how = f"calls itself through {through}" if through else "calls itself"
+                return (
+                    f"calls nested deeper than {MAX_CALL_DEPTH}: {called.name} {how}; "
+                    "is the recursion missing a base case?"
+                )
+        return (
+            f"calls nested deeper than {MAX_CALL_DEPTH} ({stack[0].name} calls "
+            f"{stack[1].name}, which calls ... {fn.name}), without recursion: this tool "
+            f"follows at most {MAX_CALL_DEPTH} nested calls; flatten the chain, e.g. compute "
+            "intermediate results in top-level statements"
+        )
 
     def _builtin(self, name: str, args: list[Any], origin: g.Origin) -> Any:
         if name == "round":
@@ -958,6 +1001,22 @@ class Builder:
                 )
             return len(args[0])
         raise AssertionError(name)  # pragma: no cover
+
+
+def _cycle_message(loading: list[Path], again: Path) -> str:
+    """`load cycle: a.rasp loads b.rasp, which loads a.rasp again`: the files from the one
+    loaded again back to itself."""
+    cycle = [p.name for p in loading[loading.index(again) :]]
+    if len(cycle) == 1:
+        return (
+            f"load cycle: {cycle[0]} loads itself; remove this `load` (a file's own names "
+            "are already defined in it)"
+        )
+    steps = ", which loads ".join([*cycle[1:], f"{cycle[0]} again"])
+    return (
+        f"load cycle: {cycle[0]} loads {steps}; a file cannot load a file that loads it: "
+        "move what both need into a third file and load that from each"
+    )
 
 
 class _ExitMarker(RaspError):

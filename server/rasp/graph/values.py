@@ -128,10 +128,53 @@ def kind_of(value: Any) -> str:
 
 
 def describe(value: Any) -> str:
-    """A short text for messages: the RASP name of a node, or the Python value."""
+    """A short text for messages: the RASP name of a node, or the Python value. Nodes and
+    functions are shown by name, inside lists and dicts too (never by an internal id or a
+    Python object dump)."""
+    return _shown(value, [_SHOWN_ITEMS], 0)
+
+
+def short_name(node: SOp | Selector) -> str:
+    """A node's name, or what built it (`select(...)`) when it has none."""
+    if node.name:
+        return node.name
+    built = {"Select": "select(...)", "Aggregate": "aggregate(...)"}.get(type(node).__name__)
+    kind = "s-op" if isinstance(node, SOp) else "selector"
+    return built or f"an unnamed {kind}"
+
+
+_SHOWN_ITEMS = 1000  # values shown in one message before `...`
+_SHOWN_DEPTH = 20
+
+
+def _shown(value: Any, budget: list[int], depth: int) -> str:
+    """`repr(value)`, except for nodes, functions and annotations; long or deep containers
+    end in `...`."""
+    budget[0] -= 1
     if isinstance(value, (SOp, Selector)):
-        kind = "s-op" if isinstance(value, SOp) else "selector"
-        return value.name or f"an unnamed {kind}"
+        return short_name(value)
     if isinstance(value, Function):
         return f"function {value.name}"
-    return repr(value)
+    if isinstance(value, Annotation):
+        return value.encoding
+    if not isinstance(value, (list, tuple, dict)):
+        return repr(value)
+    if depth >= _SHOWN_DEPTH:
+        return "..."
+    parts: list[str] = []
+    items = value.items() if isinstance(value, dict) else value
+    for item in items:
+        if budget[0] <= 0:
+            parts.append("...")
+            break
+        if isinstance(value, dict):
+            key, inner = item
+            parts.append(f"{_shown(key, budget, depth + 1)}: {_shown(inner, budget, depth + 1)}")
+        else:
+            parts.append(_shown(item, budget, depth + 1))
+    text = ", ".join(parts)
+    if isinstance(value, dict):
+        return "{" + text + "}"
+    if isinstance(value, tuple):
+        return "(" + text + ("," if len(value) == 1 else "") + ")"
+    return "[" + text + "]"

@@ -865,8 +865,9 @@ async def rasp_evaluate(ls: RaspServer, params: Any) -> dict[str, Any] | None:
     }
 
 
-def cost_graph(node: g.SOp) -> dict[str, Any]:
+def cost_graph(node: g.SOp, sources: dict[str | None, str]) -> dict[str, Any]:
     from rasp.analysis.cost import Depths
+    from rasp.flow.layout import label
 
     depths = Depths()
     nodes = []
@@ -875,7 +876,7 @@ def cost_graph(node: g.SOp) -> dict[str, Any]:
             {
                 "id": current.id,
                 "kind": type(current).__name__.lower(),
-                "label": current.label(),
+                "label": label(current, sources),  # the code that built it, no internal id
                 "layer": depths.of(current),
                 "inputs": [p.id for p in current.inputs()],
             }
@@ -894,7 +895,8 @@ async def rasp_cost(ls: RaspServer, params: Any) -> dict[str, Any] | None:
         known, value = True, base_scope().vars.get(name)
     if not isinstance(value, g.SOp):
         return None
-    return {**cost(value).to_json(), "graph": cost_graph(value)}
+    sources = {view.session.file: view.text}
+    return {**cost(value).to_json(), "graph": cost_graph(value, sources)}
 
 
 @server.feature(protocol.COMPUTATION_FLOW)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from rasp.graph import nodes as g
+from rasp.graph.values import Annotation, Function, describe
 from rasp.runtime.errors import RaspError, from_python
 from rasp.runtime.sequences import (
     Array,
@@ -86,6 +87,13 @@ def check_input(value: Any) -> list[Any]:
         )
     if not items:
         raise InputError("type-mismatch", "RASP sequences/selectors expect non-empty iterables")
+    for item in items:
+        if isinstance(item, (g.SOp, g.Selector, Function, Annotation)):
+            raise InputError(
+                "type-mismatch",
+                "an input must be a string or a list of atoms (numbers, strings, booleans); "
+                f"this one holds {describe(item)}: {describe(items)}",
+            )
     return items
 
 

@@ -7,11 +7,12 @@ This module and `scanner` are the only users of lark. The grammar is `grammar/ra
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 from typing import Any
 
 import lark
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from rasp.syntax import ast
@@ -81,14 +82,58 @@ def _is_spaced(opener: Token) -> bool:
     )
 
 
-@v_args(meta=True)
-class _ToAst(Transformer[Token, Any]):
-    """Turns lark's parse tree into `ast` nodes. Spans are offsets into the statement text."""
+# How deeply a statement may nest brackets, calls and prefix operators. The builder follows a
+# tree by recursion, so nesting has a limit; a chain of binary operators (`1 + 1 + ... + 1`)
+# is flat, however long: it does not count (the builder follows chains by iteration).
+MAX_NESTING = 1000
+# rules that only group the parts of their parent: no nesting of their own
+_GROUPS = frozenset(("exprs", "names", "pairs", "pair"))
+# left-associative rules whose first child continues the same chain
+_CHAINS = frozenset(("binary",))
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _ToAst:
+    """Turns lark's parse tree into `ast` nodes. Spans are offsets into the statement text.
+
+    The conversion is iterative (no recursion per level of the tree) and refuses trees nested
+    more than `MAX_NESTING` deep (`_TooDeep`)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.warnings: list[ast.SyntaxProblem] = []
         self.errors: list[ast.SyntaxProblem] = []
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        # entries: (a tree to expand, its nesting), (a tree whose children are done, -1) or
+        # (a leaf: token or missing optional part, -2)
+        stack: list[tuple[Any, int]] = [(tree, 0)]
+        done: list[Any] = []
+        while stack:
+            item, depth = stack.pop()
+            if depth == -2:
+                done.append(item)
+            elif depth == -1:
+                size = len(item.children)
+                args = done[len(done) - size :]
+                del done[len(done) - size :]
+                done.append(getattr(self, item.data)(item.meta, args))
+            else:
+                if depth > MAX_NESTING:
+                    raise _TooDeep()
+                stack.append((item, -1))
+                chain = item.data in _CHAINS
+                for i in range(len(item.children) - 1, -1, -1):
+                    child = item.children[i]
+                    if isinstance(child, Tree):
+                        flat = (chain and i == 0) or child.data in _GROUPS
+                        stack.append((child, depth if flat else depth + 1))
+                    else:
+                        stack.append((child, -2))
+        (result,) = done
+        return result
 
     def _check_name(self, name: ast.Name) -> ast.Name:
         if name.id in KEYWORDS:
@@ -201,7 +246,19 @@ class _ToAst(Transformer[Token, Any]):
         return self._check_name(ast.Name(_span(meta), str(c[0])))
 
     def int_literal(self, meta: Any, c: list[Token]) -> ast.Number:
-        return ast.Number(_span(meta), int(c[0]))
+        try:
+            value = int(c[0])
+        except ValueError:  # Python refuses to convert more than 4,300 digits
+            self.errors.append(
+                ast.SyntaxProblem(
+                    "syntax-error",
+                    f"this number has {len(c[0]):,} digits, more than this tool reads "
+                    f"({sys.get_int_max_str_digits():,}); write a shorter number",
+                    _span(meta),
+                )
+            )
+            value = 0
+        return ast.Number(_span(meta), value)
 
     def float_literal(self, meta: Any, c: list[Token]) -> ast.Number:
         return ast.Number(_span(meta), float(c[0]))
@@ -379,18 +436,21 @@ KEYWORDS = frozenset(
 )
 
 
+def _too_deep(text: str) -> ast.SyntaxProblem:
+    return ast.SyntaxProblem(
+        "syntax-error",
+        "this statement is nested too deeply to analyse (brackets, calls or prefix operators "
+        f"more than {MAX_NESTING:,} deep); split it into several statements",
+        Span(0, len(text)),
+    )
+
+
 def parse_statement(text: str) -> tuple[ast.Stmt | None, tuple[ast.SyntaxProblem, ...]]:
     """Parse one statement's text. Returns its tree (None on a syntax error) and problems."""
     try:
         tree = _lark().parse(text)
     except RecursionError:
-        return None, (
-            ast.SyntaxProblem(
-                "syntax-error",
-                "this statement is nested too deeply to analyse; split it into several statements",
-                Span(0, len(text)),
-            ),
-        )
+        return None, (_too_deep(text),)
     except UnexpectedInput as err:
         return None, (_problem_from(err, text),)
     except lark.exceptions.LarkError as err:  # pragma: no cover - defensive
@@ -399,14 +459,8 @@ def parse_statement(text: str) -> tuple[ast.Stmt | None, tuple[ast.SyntaxProblem
     to_ast = _ToAst()
     try:
         node = to_ast.transform(tree)
-    except RecursionError:
-        return None, (
-            ast.SyntaxProblem(
-                "syntax-error",
-                "this statement is nested too deeply to analyse; split it into several statements",
-                Span(0, len(text)),
-            ),
-        )
+    except (_TooDeep, RecursionError):
+        return None, (_too_deep(text),)
     if to_ast.errors:
         return None, tuple(to_ast.errors)
     return node, tuple(to_ast.warnings)
