@@ -54,6 +54,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_valid import BASE_LINE, END_CONSTANT, end_edit, generate, top_edit  # noqa: E402
+from results import write_section  # noqa: E402
 from run import Row, fmt_time, machine, table  # noqa: E402, I001
 
 from rasp.diagnostic import Diagnostic  # noqa: E402
@@ -431,23 +432,6 @@ def section_md(command: str, rows: list[Row], info: dict[str, str], when: str,
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace the `## Analysis` section of `path` (up to the next `## ` heading or the end)
-    with `section`, or append it; everything else is left as it is."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        head = old if not old or old.endswith("\n") else old + "\n"
-        path.write_text(head + ("\n" if head else "") + section, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-               len(lines))
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""),
-                    encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the analysis of a large program.")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a short run")
@@ -491,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         command = " ".join(["python", "benchmarks/analysis.py", *(argv or sys.argv[1:])])
         when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        write_section(section_md(command, rows, machine(load), when, program, profiles,
+        write_section(SECTION, section_md(command, rows, machine(load), when, program, profiles,
                                  differences, code))
         print(f"\nwrote the {SECTION!r} section of {RESULTS.relative_to(HERE.parent)}",
               file=sys.stderr)

@@ -35,9 +35,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate_valid import generate  # noqa: E402
+from results import write_section  # noqa: E402
 from run import machine  # noqa: E402
 
-RESULTS = HERE / "RESULTS.md"
 DOCUMENTS = 20
 GENERATED_LINES = [100, 200, 400, 800]  # sizes of the generated documents, in turn
 PROBE_EVERY = 0.05
@@ -303,16 +303,6 @@ def report(measured: Measured, docs: list[Document], command: str, load: float) 
     ])
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    pattern = re.compile(r"^## Load\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -327,7 +317,7 @@ def main() -> None:
     section = report(measured, docs, command, load)
     print(section)
     if args.write:
-        write(section)
+        write_section("## Load", section)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -25,9 +24,9 @@ from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_valid import generate  # noqa: E402
+from results import write_section  # noqa: E402
 from run import machine  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 URI = "file:///benchmark/generated.rasp"
 
 
@@ -122,16 +121,6 @@ def report(latencies: list[float], lines: int, command: str) -> str:
     )
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    pattern = re.compile(r"^## Language server\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200)
@@ -144,7 +133,7 @@ def main() -> None:
     )
     print(section)
     if args.write:
-        write(section)
+        write_section("## Language server", section)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,16 @@ def open_document(client: LanguageClient, uri: str, text: str, version: int = 1)
     )
 
 
+def replace_text(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    """Send a change replacing the whole document."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
 async def diagnostics_for(
     client: LanguageClient, uri: str, version: int, predicate: Any = None, timeout: float = 15
 ) -> list[types.Diagnostic]:

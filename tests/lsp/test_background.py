@@ -9,7 +9,7 @@ import asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from lsp_helpers import diagnostics_for, open_document, position_of, uri_of
+from lsp_helpers import diagnostics_for, open_document, position_of, replace_text, uri_of
 
 SMALL = "small = tokens;\nshown = small;\n"
 
@@ -52,13 +52,8 @@ async def test_requests_are_answered_for_the_text_they_were_sent_for(
     first = "a = tokens;\nb = a;\n"
     open_document(client, uri, first)
     await diagnostics_for(client, uri, 1)
-    ident = types.VersionedTextDocumentIdentifier(uri=uri, version=2)
     second = "alpha = tokens;\nb = alpha;\n"
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            ident, [types.TextDocumentContentChangeWholeDocument(text=second)]
-        )
-    )
+    replace_text(client, uri, 2, second)
     # sent for version 2, then at once an edit that renames everything again
     hover = client.protocol.send_request(  # written at once, unlike the *_async methods
         types.TEXT_DOCUMENT_HOVER,
@@ -74,13 +69,7 @@ async def test_requests_are_answered_for_the_text_they_were_sent_for(
             position=position_of(second, "alpha;"),
         ),
     )
-    third = "z = tokens;\nb = z;\n"
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(uri=uri, version=3),
-            [types.TextDocumentContentChangeWholeDocument(text=third)],
-        )
-    )
+    replace_text(client, uri, 3, "z = tokens;\nb = z;\n")
     answer = await asyncio.wrap_future(hover)
     found = await asyncio.wrap_future(highlights)
     assert answer is not None
