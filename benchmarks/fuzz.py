@@ -34,8 +34,8 @@ from run import machine  # noqa: E402
 SECTION = "## Fuzzing"
 
 
-def pytest(paths: list[str], examples: int) -> tuple[str, float, str]:
-    """(pytest's summary line, seconds, the server fuzzer's per-profile lines)."""
+def pytest(paths: list[str], examples: int) -> tuple[bool, str, float, str]:
+    """(passed, pytest's summary line, seconds, the server fuzzer's per-profile lines)."""
     env = {**os.environ, "RASP_FUZZ_EXAMPLES": str(examples)}
     started = time.perf_counter()
     proc = subprocess.run(
@@ -44,12 +44,12 @@ def pytest(paths: list[str], examples: int) -> tuple[str, float, str]:
     )
     spent = time.perf_counter() - started
     lines = proc.stdout.splitlines()
-    summary = next((line for line in reversed(lines) if re.search(r"passed|failed", line)),
+    summary = next((line for line in reversed(lines) if re.search(r"\d+ (passed|failed)", line)),
                    f"exit status {proc.returncode}")
     sessions = "\n".join(f"  - {line.strip()}" for line in lines if line.startswith("seed "))
     if proc.returncode:
         sys.stdout.write(proc.stdout[-5000:])
-    return summary.strip("= "), spent, sessions
+    return proc.returncode == 0, summary.strip("= "), spent, sessions
 
 
 def main() -> int:
@@ -61,10 +61,10 @@ def main() -> int:
     load = os.getloadavg()[0]
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     code = code_state()
-    core, core_s, _ = pytest(["tests/test_fuzz_core.py", "tests/test_rename_edits.py"],
+    core_ok, core, core_s, _ = pytest(["tests/test_fuzz_core.py", "tests/test_rename_edits.py"],
                              args.core)
-    server, server_s, sessions = pytest(["tests/lsp/test_fuzz_server.py"], args.server)
-    failed = "failed" in core or "failed" in server or "error" in core + server
+    server_ok, server, server_s, sessions = pytest(["tests/lsp/test_fuzz_server.py"], args.server)
+    failed = not (core_ok and server_ok)
     command = "python benchmarks/fuzz.py" + (
         f" --core {args.core}" if args.core != 5000 else "") + (
         f" --server {args.server}" if args.server != 20000 else "") + (

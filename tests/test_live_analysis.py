@@ -88,3 +88,26 @@ def test_memos_after_edits_equal_a_fresh_analysis(tracr: bool) -> None:
 
 def _key(d: Diagnostic) -> tuple[int, int, str, str]:
     return (d.span.start, d.span.end, d.code, d.message)
+
+
+FRACTIONS = """def frac_so_far(flag) {
+    return aggregate(select(indices, indices, <=), indicator(flag));
+}
+frac_a = frac_so_far(tokens == "a");
+count_a = round(frac_a * (indices + 1));
+frac_vowel = frac_so_far(tokens in ["a", "e", "i", "o", "u"]);
+total_a = round(aggregate(select(1, 1, ==), indicator(tokens == "a")) * length);
+share_of_all_a = count_a / max(total_a, 1);
+"""
+
+
+def test_conflicts_come_in_the_order_of_a_fresh_analysis() -> None:
+    """Found by the fuzzer: after edits that only move statements (line breaks changed), the
+    replayed nodes keep their old ids; conflicts ordered by id came out swapped."""
+    session = Session(FRACTIONS, None)
+    assert len([d for d in session.analysis_diagnostics() if d.code == "encoding-conflict"]) > 1
+    for text in (FRACTIONS.replace("\n", "\r\n"), FRACTIONS.replace("\n", "\r\r\n")):
+        session = session.edit(text)
+        assert [_key(d) for d in session.analysis_diagnostics()] == [
+            _key(d) for d in Session(text, None).analysis_diagnostics()
+        ]

@@ -59,7 +59,6 @@ class Encodings:
         # inner dicts are never changed in place: the checkpoints share them
         self._parent: dict[int, int] = {}
         self._forced: dict[int, dict[str, Reason]] = {}
-        self._nodes: dict[int, g.SOp] = {}
         self._own: dict[int, dict[str, Reason]] = {}  # reasons forced on the node itself
         self._list: list[g.Node] = []  # the nodes constrained, in order
         # (nodes constrained, parent, forced, own): copies taken every _CHECKPOINT_EVERY nodes
@@ -104,7 +103,6 @@ class Encodings:
         self._parent, self._forced, self._own = dict(parent), dict(forced), dict(own)
         redo = self._list[at:count]
         del self._list[at:]
-        self._nodes = {n.id: n for n in self._list if isinstance(n, g.SOp)}
         self.extend(redo)
 
     # union-find
@@ -135,7 +133,6 @@ class Encodings:
 
     def _constrain(self, node: g.Node) -> None:
         if isinstance(node, g.SOp):
-            self._nodes[node.id] = node
             self._find(node.id)
         if isinstance(node, g.Tokens | g.Indices):
             name = node.name or ("indices" if isinstance(node, g.Indices) else "tokens")
@@ -206,14 +203,14 @@ class Encodings:
             for root, forced in self._forced.items()
             if "numerical" in forced and "categorical" in forced
         }
+        # in the order of the node list (the same for a fresh and an incremental analysis)
         members: dict[int, list[g.SOp]] = {}
         if both:
-            for node in self._nodes.values():
-                root = self._find(node.id)
-                if root in both:
+            for node in self._list:
+                if isinstance(node, g.SOp) and (root := self._find(node.id)) in both:
                     members.setdefault(root, []).append(node)
         out = []
-        for root, group in sorted(members.items(), key=lambda item: min(n.id for n in item[1])):
+        for root, group in members.items():
             forced = self._forced[root]
             ranked = sorted(
                 group,
