@@ -20,12 +20,27 @@ class EvaluationTimeout(Exception):
 class EvaluationWorker:
     def __init__(self) -> None:
         self._process: asyncio.subprocess.Process | None = None
+        self._spawning: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._next_id = 0
         self.jobs_killed = 0
+        self.closed = False  # after `close`: no new worker process
 
     async def start(self) -> None:
-        if self._process is None or self._process.returncode is not None:
+        """Make sure the worker process runs. A cancelled job does not cancel the spawn under
+        way (the next job uses the process): in Python 3.11 a spawn cancelled together with
+        its pipe connections never finishes (the server's exit gives up on it, see
+        `rasp.lsp.server.stop_loop`)."""
+        if self._process is not None and self._process.returncode is None:
+            return
+        if self.closed:
+            raise ConnectionError("the server is shutting down")
+        if self._spawning is None:
+            self._spawning = asyncio.ensure_future(self._spawn())
+        await asyncio.shield(self._spawning)
+
+    async def _spawn(self) -> None:
+        try:
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -35,11 +50,24 @@ class EvaluationWorker:
                 stderr=asyncio.subprocess.DEVNULL,
                 limit=_LIMIT,
             )
+        finally:
+            self._spawning = None
+
+    async def close(self) -> None:
+        """Stop the worker for good (server shutdown), after any spawn under way."""
+        self.closed = True
+        spawning = self._spawning
+        if spawning is not None:
+            await asyncio.wait({spawning})
+        await self.kill()
 
     async def run(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one job and wait for its answer; raises EvaluationTimeout after `timeout` s."""
         async with self._lock:
-            await self.start()
+            try:
+                await self.start()
+            except ConnectionError:
+                return {"crash": "the evaluation worker stopped"}
             process = self._process
             assert process is not None and process.stdin is not None
             assert process.stdout is not None

@@ -242,7 +242,7 @@ async def did_change_configuration(
 
 @server.feature(types.SHUTDOWN)
 async def shutdown(ls: RaspServer, params: None) -> None:
-    await ls.worker.kill()
+    await ls.worker.close()
     ls.background.shutdown(wait=False, cancel_futures=True)
 
 
@@ -959,11 +959,24 @@ def main() -> None:
     from rasp.lsp import navigation  # noqa: F401 - registers the navigation features
 
     logging.basicConfig(level=logging.WARNING)
+    loop = asyncio.new_event_loop()
     try:
-        asyncio.run(_serve(server, sys.stdin.buffer, sys.stdout.buffer))
+        loop.run_until_complete(_serve(server, sys.stdin.buffer, sys.stdout.buffer))
     except BrokenPipeError:
         log.error("the connection to the client is lost")
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        stop_loop(loop)
         server.shutdown()  # type: ignore[no-untyped-call]
+
+
+def stop_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left and give it two seconds, not forever (asyncio.run waits for every
+    task; in Python 3.11 a process spawn cancelled half way never finishes)."""
+    left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in left:
+        task.cancel()
+    if left:
+        loop.run_until_complete(asyncio.wait(left, timeout=2.0))
+    loop.close()
