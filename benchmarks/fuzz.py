@@ -39,7 +39,7 @@ def pytest(paths: list[str], examples: int) -> tuple[bool, str, float, str]:
     env = {**os.environ, "RASP_FUZZ_EXAMPLES": str(examples)}
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", *paths],
+        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", *paths],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
     spent = time.perf_counter() - started
