@@ -28,14 +28,15 @@ carets or `@` is an annotation; every other comment is ordinary text.
 `check(text, diagnostics)` compares: every annotation must match a diagnostic with the same
 severity, code and range whose message contains the fragment; every diagnostic of severity
 `error` must be matched by an annotation (pass `required=("error", "warning")` to demand
-annotations for warnings too). Unannotated diagnostics of other severities are allowed, so
-that new analysis warnings do not break the error fixtures.
+annotations for warnings too, or `also=` a predicate on diagnostics). Unannotated diagnostics
+of other severities are allowed, so that new analysis warnings do not break the error
+fixtures.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rasp.text import LineIndex, Span
@@ -161,9 +162,11 @@ def actual_from(diagnostics: Iterable[object]) -> list[Actual]:
     ]
 
 
-def check(text: str, diagnostics: Iterable[object],
-          required: Sequence[str] = ("error",)) -> list[str]:
-    """Problems with `diagnostics` against the annotations of `text` (empty: all good)."""
+def check(text: str, diagnostics: Iterable[object], required: Sequence[str] = ("error",),
+          also: Callable[[Actual], bool] = lambda _: False) -> list[str]:
+    """Problems with `diagnostics` against the annotations of `text` (empty: all good).
+    Unannotated diagnostics are problems when their severity is in `required` or `also`
+    accepts them (e.g. every diagnostic of the code a fixture is about)."""
     index = LineIndex(text)
     expected = parse_annotations(text)
     actual = actual_from(diagnostics)
@@ -184,7 +187,7 @@ def check(text: str, diagnostics: Iterable[object],
         problems.append(f"missing  {exp.describe(index)}  (annotation on line {exp.line + 1})"
                         f"{hint}")
     for act in unmatched:
-        if act.severity in required:
+        if act.severity in required or also(act):
             problems.append(f"unexpected {act.describe(index)}")
     return problems
 

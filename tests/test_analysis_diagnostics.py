@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations import Actual, actual_from, parse_annotations, render
+from annotations import Actual, actual_from, check, parse_annotations, render
 from rasp.diagnostic import Diagnostic, Severity
 from rasp.program import Session
-from rasp.text import LineIndex, Span
+from rasp.text import Span
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
 NEAR_MISS = "# near miss:"
@@ -74,45 +74,6 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def compare(text: str, diagnostics: list[object], member: Callable[[Actual], bool]) -> list[str]:
-    """Problems (empty: all good): annotations without a matching diagnostic, and
-    unannotated diagnostics that are errors or members of the family."""
-    index = LineIndex(text)
-    expected = parse_annotations(text)
-    actual = actual_from(diagnostics)
-    unmatched = list(actual)
-    problems: list[str] = []
-    for exp in expected:
-        found = next(
-            (
-                a
-                for a in unmatched
-                if a.span == exp.span
-                and a.severity == exp.severity
-                and a.code == exp.code
-                and exp.message in a.message
-            ),
-            None,
-        )
-        if found is not None:
-            unmatched.remove(found)
-            continue
-        near = [a for a in actual if a.code == exp.code and _overlap(a, exp.span)]
-        hint = "; nearest: " + " | ".join(a.describe(index) for a in near) if near else ""
-        problems.append(
-            f"missing    {exp.describe(index)}  (annotation on line {exp.line + 1}){hint}"
-        )
-    for act in unmatched:
-        if member(act) or act.severity == "error":
-            problems.append(f"unexpected {act.describe(index)}")
-    return problems
-
-
-def _overlap(a: Actual, span: object) -> bool:
-    start, end = span.start, span.end  # type: ignore[attr-defined]
-    return a.span.start <= end and start <= a.span.end
-
-
 def _run(name: str, *, tracr: bool | None = None) -> tuple[str, list[object]]:
     family = FAMILIES[name]
     path = FIXTURES / family.fixture
@@ -124,7 +85,7 @@ def _run(name: str, *, tracr: bool | None = None) -> tuple[str, list[object]]:
 @pytest.mark.parametrize("name", list(FAMILIES))
 def test_fixture(name: str) -> None:
     text, diagnostics = _run(name)
-    problems = compare(text, diagnostics, FAMILIES[name].member)
+    problems = check(text, diagnostics, also=FAMILIES[name].member)
     assert not problems, (
         "\n".join(problems)
         + "\n\nWhat the implementation reports, as annotations:\n"
@@ -197,16 +158,16 @@ def _diag(text: str, part: str, code: str, severity: Severity = Severity.WARNING
 def test_compare_is_exact_for_the_family() -> None:
     member = _code("always-false")
     hit = _diag(SAMPLE, "tokens == 1", "always-false")
-    assert compare(SAMPLE, [hit], member) == []
+    assert check(SAMPLE, [hit], also=member) == []
     # a flagged near miss
     near = _diag(SAMPLE, 'tokens == "1"', "always-false")
-    assert compare(SAMPLE, [hit, near], member)
+    assert check(SAMPLE, [hit, near], also=member)
     # a missing true positive, a wrong range, a wrong severity
-    assert compare(SAMPLE, [], member)
-    assert compare(SAMPLE, [_diag(SAMPLE, "tokens == 1;", "always-false")], member)
-    assert compare(SAMPLE, [_diag(SAMPLE, "tokens == 1", "always-false", Severity.HINT)], member)
+    assert check(SAMPLE, [], also=member)
+    assert check(SAMPLE, [_diag(SAMPLE, "tokens == 1;", "always-false")], also=member)
+    assert check(SAMPLE, [_diag(SAMPLE, "tokens == 1", "always-false", Severity.HINT)], also=member)
     # other codes are ignored unless they are errors
     other = _diag(SAMPLE, 'tokens == "1"', "precedence")
-    assert compare(SAMPLE, [hit, other], member) == []
+    assert check(SAMPLE, [hit, other], also=member) == []
     error = _diag(SAMPLE, 'tokens == "1"', "runtime-error", Severity.ERROR)
-    assert compare(SAMPLE, [hit, error], member)
+    assert check(SAMPLE, [hit, error], also=member)

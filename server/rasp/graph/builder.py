@@ -236,15 +236,18 @@ class Builder:
     def _origin(self, span: Span) -> g.Origin:
         return g.Origin(self._file, span, self._anchor)
 
-    def _exec(self, stmt: ast.Stmt, scope: Scope, top: bool = False) -> None:
-        self._steps += 1
+    def _spend(self, steps: int, what: str, span: Span) -> None:
+        """Count work against the top-level statement's budget (MAX_STEPS); stop it there."""
+        self._steps += steps
         if self._steps > MAX_STEPS:
             raise RaspError(
                 "limit",
-                f"this statement runs more than {MAX_STEPS:,} statements "
-                "(loops and calls included); the analysis stops here",
-                self._origin(stmt.span),
+                f"this statement {what.format(f'{MAX_STEPS:,}')}; the analysis stops here",
+                self._origin(span),
             )
+
+    def _exec(self, stmt: ast.Stmt, scope: Scope, top: bool = False) -> None:
+        self._spend(1, "runs more than {} statements (loops and calls included)", stmt.span)
         if isinstance(stmt, ast.Assign):
             values = [self._eval(e, scope) for e in stmt.values]
             self._record(values)
@@ -668,14 +671,9 @@ class Builder:
         self, names: tuple[ast.Name, ...], iterable: ast.Expr, scope: Scope
     ) -> list[Scope]:
         items = self._iterable(self._eval(iterable, scope), iterable.span)
-        self._steps += len(items)
-        if self._steps > MAX_STEPS:
-            raise RaspError(
-                "limit",
-                f"this statement builds more than {MAX_STEPS:,} elements "
-                "(comprehensions included); the analysis stops here",
-                self._origin(iterable.span),
-            )
+        self._spend(
+            len(items), "builds more than {} elements (comprehensions included)", iterable.span
+        )
         scopes = []
         for item in items:
             inner = Scope(scope)

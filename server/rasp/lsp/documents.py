@@ -71,10 +71,6 @@ class Document:
         assert self._session is not None, "read after a run"
         return self._session
 
-    @property
-    def stale(self) -> bool:
-        return self.run_version != self.version
-
     def snapshot(self) -> Snapshot:
         return Snapshot(self, self.version, self.text, self.lines, self.parsed)
 

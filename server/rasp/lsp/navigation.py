@@ -70,8 +70,7 @@ def _location(ls: RaspServer, doc: View, location: Location) -> types.Location |
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-async def definition(
-ls: RaspServer, params: types.DefinitionParams) -> types.Location | None:
+async def definition(ls: RaspServer, params: types.DefinitionParams) -> types.Location | None:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
@@ -80,8 +79,7 @@ ls: RaspServer, params: types.DefinitionParams) -> types.Location | None:
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-async def references(
-ls: RaspServer, params: types.ReferenceParams) -> list[types.Location]:
+async def references(ls: RaspServer, params: types.ReferenceParams) -> list[types.Location]:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
@@ -106,8 +104,7 @@ async def highlight(
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-async def prepare_rename(
-ls: RaspServer, params: types.PrepareRenameParams) -> types.Range | None:
+async def prepare_rename(ls: RaspServer, params: types.PrepareRenameParams) -> types.Range | None:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
@@ -118,8 +115,7 @@ ls: RaspServer, params: types.PrepareRenameParams) -> types.Range | None:
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
-async def rename(
-ls: RaspServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+async def rename(ls: RaspServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
@@ -146,8 +142,7 @@ def _document_symbol(
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-async def document_symbol(
-ls: RaspServer, params: types.DocumentSymbolParams) -> list[Any]:
+async def document_symbol(ls: RaspServer, params: types.DocumentSymbolParams) -> list[Any]:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
@@ -196,8 +191,7 @@ async def workspace_symbol(
 @server.feature(
     types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[",", "("])
 )
-async def completion(
-ls: RaspServer, params: types.CompletionParams) -> types.CompletionList:
+async def completion(ls: RaspServer, params: types.CompletionParams) -> types.CompletionList:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return types.CompletionList(is_incomplete=False, items=[])
@@ -220,7 +214,8 @@ ls: RaspServer, params: types.CompletionParams) -> types.CompletionList:
     types.TEXT_DOCUMENT_SIGNATURE_HELP, types.SignatureHelpOptions(trigger_characters=["(", ","])
 )
 async def signature_help(
-ls: RaspServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+    ls: RaspServer, params: types.SignatureHelpParams
+) -> types.SignatureHelp | None:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return None
@@ -274,7 +269,8 @@ async def semantic_tokens_full(
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
 async def folding_range(
-ls: RaspServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    ls: RaspServer, params: types.FoldingRangeParams
+) -> list[types.FoldingRange]:
     doc = await _document(ls, params.text_document.uri)
     if doc is None:
         return []
@@ -295,8 +291,7 @@ ls: RaspServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
-async def inlay_hint(
-ls: RaspServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+async def inlay_hint(ls: RaspServer, params: types.InlayHintParams) -> list[types.InlayHint]:
     doc = await _document(ls, params.text_document.uri)
     if doc is None or not ls.settings.inlay_hints:
         return []

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
@@ -491,15 +492,23 @@ def schedule_evaluation(ls: RaspServer, doc: Document) -> None:
     )
 
 
-async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None:
-    request = {
-        "uri": doc.uri,
-        "text": doc.text,
-        "path": str(doc.path) if doc.path else None,
-        "inputs": ls.settings.examples,
+def worker_job(
+    ls: RaspServer, uri: str, text: str, path: Path | None, inputs: list[Any], **extra: Any
+) -> dict[str, Any]:
+    """A job for the evaluation worker: run `text`, evaluate its statements on `inputs`."""
+    return {
+        "uri": uri,
+        "text": text,
+        "path": str(path) if path else None,
+        "inputs": inputs,
         "max_length": ls.settings.max_length,
         "exprs": [],
+        **extra,
     }
+
+
+async def evaluate_document(ls: RaspServer, doc: Document, version: int) -> None:
+    request = worker_job(ls, doc.uri, doc.text, doc.path, ls.settings.examples)
     try:
         answer = await ls.worker.run(request, ls.settings.timeout_ms / 1000)
     except EvaluationTimeout:
@@ -823,26 +832,34 @@ def _requested_name(view: View, params: Any, ls: RaspServer) -> str | None:
     return found[1].id if found else None
 
 
-@server.feature(protocol.EVALUATE)
-async def rasp_evaluate(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+async def _requested(ls: RaspServer, params: Any) -> tuple[View, str, bool, Any] | None:
+    """The document of a custom request, the name it asks about (given, or at its position),
+    whether that name is bound, and its value."""
     view = await _view_of_params(ls, params)
-    if view is None:
-        return None
-    name = _requested_name(view, params, ls)
-    if name is None:
+    name = _requested_name(view, params, ls) if view is not None else None
+    if view is None or name is None:
         return None
     known, value = view.session.builder.scope.find(name)
+    return view, name, known, value
+
+
+@server.feature(protocol.EVALUATE)
+async def rasp_evaluate(ls: RaspServer, params: Any) -> dict[str, Any] | None:
+    found = await _requested(ls, params)
+    if found is None:
+        return None
+    view, name, known, value = found
     raw_inputs = _get(params, "inputs")
     inputs = [_plain(i) for i in raw_inputs] if isinstance(raw_inputs, (list, tuple)) else []
-    request = {
-        "uri": view.uri + "#evaluate",
-        "text": view.text,
-        "path": str(view.path) if view.path else None,
-        "inputs": inputs or ls.settings.examples,
-        "max_length": ls.settings.max_length,
-        "exprs": [name],
-        "exact_inputs": bool(inputs),
-    }
+    request = worker_job(
+        ls,
+        view.uri + "#evaluate",
+        view.text,
+        view.path,
+        inputs or ls.settings.examples,
+        exprs=[name],
+        exact_inputs=bool(inputs),
+    )
     try:
         answer = await ls.worker.run(request, ls.settings.timeout_ms / 1000)
     except EvaluationTimeout:
@@ -906,13 +923,10 @@ async def rasp_computation_flow(ls: RaspServer, params: Any) -> dict[str, Any] |
     from rasp.flow.layout import layout
     from rasp.flow.svg import render
 
-    view = await _view_of_params(ls, params)
-    if view is None:
+    found = await _requested(ls, params)
+    if found is None:
         return None
-    name = _requested_name(view, params, ls)
-    if name is None:
-        return None
-    known, value = view.session.builder.scope.find(name)
+    view, name, known, value = found
     if not known or not isinstance(value, g.SOp):
         return None
     raw = _plain(_get(params, "input"))
